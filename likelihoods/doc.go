@@ -1,0 +1,15 @@
+// Package likelihoods holds ready-made models: constructors that return an *mlx.Model whose
+// log-likelihood is written as a GoMLX graph.
+//
+// Each constructor documents the density, the block names in order, each block's transform and
+// the data columns it reads.
+//
+// # Error handling
+//
+// Constructors panic on a programmer error (a non-positive number of regressors), with a
+// message starting "likelihoods:". Data problems are reported by mlx when the model is fitted.
+//
+// # Backends
+//
+// The models use only operations that every GoMLX backend supports, the pure-Go one included.
+package likelihoods

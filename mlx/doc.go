@@ -1,0 +1,43 @@
+// Package mlx is gomle's maximum likelihood engine: models written as GoMLX graphs, compiled
+// value, gradient, exact Hessian and per-observation score programs, optimizers and fit results.
+//
+// A Model is a set of named parameter Blocks plus LogLikeObs, a function that builds the
+// log-likelihood of each observation from the blocks (on their natural scale) and named data
+// inputs. Fit maximizes the sum; Evaluator gives the exact derivatives at any point.
+//
+//	m := &mlx.Model{Name: "normal",
+//		Blocks: []mlx.Block{{Name: "beta", Size: k}, {Name: "sigma", Size: 1, Transform: mlx.Positive}},
+//		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { ... }}
+//	res, err := mlx.Fit(backend, m, data, nil, nil) // nil Settings and Method: defaults, L-BFGS
+//
+// Package stderr turns a Result into standard errors, tests and tables.
+//
+// # Parameters and transforms
+//
+// Optimizers work on a flat vector of unconstrained values u, in block order. A Positive block
+// enters LogLikeObs as exp(u), so a scale parameter such as σ is estimated on the log scale and
+// never leaves its domain. Start values (Settings.Start) and Result.Estimates are on the natural
+// scale; Result.Gradient and Result.Hessian are with respect to u.
+//
+// # Compilation
+//
+// Each parameter block is its own graph input, as is each data column: data are never baked
+// into a graph as constants. Compiled programs are cached per model, backend and column names,
+// and GoMLX caches one compiled graph per input shape, so refitting new data of the same shape
+// compiles nothing (Evaluator.Compilations counts). The exact Hessian is p gradient-of-gradient
+// passes, built into one graph; per-observation scores use reverse-over-reverse differentiation.
+//
+// # Backends
+//
+// NewBackend follows GOMLX_BACKEND ("go", "xla:cpu", "xla:cuda", or an absolute plugin path);
+// unset, it picks XLA CPU when a PJRT CPU plugin is installed and the pure-Go backend otherwise.
+// go-xla's network auto-installer is always switched off. Every Result records its backend.
+//
+// # Error handling
+//
+// Functions that build graphs (LogLikeObs, Params.Get, Data.Get) panic, as GoMLX ops do;
+// everything that compiles or runs a graph (Fit, Evaluator methods) turns those panics into
+// errors. Bad input gets an error that names what is wrong: columns of different lengths, NaN
+// or Inf in data, a start vector of the wrong length, an unknown block, a non-positive start
+// for a Positive block. Failing to converge is not an error: it is Result.Status.
+package mlx

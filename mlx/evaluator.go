@@ -1,0 +1,279 @@
+package mlx
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gomle/gomle/internal/guard"
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"gonum.org/v1/gonum/mat"
+)
+
+// program names one of the compiled computations of a model.
+type program int
+
+const (
+	progValue program = iota
+	progValueGrad
+	progHessian
+	progScoreObs
+	numPrograms
+)
+
+// programs holds the compiled computations of one model on one backend for one set of data
+// column names. Each graph.Exec keeps one compiled graph per input shape, so data of a shape
+// seen before costs no compilation.
+type programs struct {
+	model    *Model
+	backend  backends.Backend
+	columns  []string
+	once     [numPrograms]sync.Once
+	execs    [numPrograms]*graph.Exec
+	errs     [numPrograms]error
+	compiles atomic.Int64 // graphs built, across all programs and shapes
+}
+
+// programsKey identifies a programs cache entry. Column names are part of the key because
+// graph.Exec caches by input shapes only, and LogLikeObs looks inputs up by name.
+type programsKey struct {
+	backend backends.Backend
+	model   *Model
+	columns string
+}
+
+var programCache sync.Map // programsKey -> *programs
+
+func programsFor(b backends.Backend, m *Model, columns []string) *programs {
+	key := programsKey{b, m, strings.Join(columns, "\x00")}
+	p, _ := programCache.LoadOrStore(key, &programs{model: m, backend: b, columns: columns})
+	return p.(*programs)
+}
+
+// exec returns the compiled program of the given kind, creating its graph.Exec on first use.
+func (ps *programs) exec(kind program) (*graph.Exec, error) {
+	ps.once[kind].Do(func() {
+		ps.execs[kind], ps.errs[kind] = graph.NewExecAny(ps.backend, func(inputs []*graph.Node) []*graph.Node {
+			ps.compiles.Add(1)
+			return ps.build(kind, inputs)
+		})
+	})
+	return ps.execs[kind], ps.errs[kind]
+}
+
+// build builds the graph of one program. inputs are the data columns in name order, then the
+// unconstrained parameter blocks in model order.
+func (ps *programs) build(kind program, inputs []*graph.Node) []*graph.Node {
+	m := ps.model
+	nc := len(ps.columns)
+	data := Data{names: ps.columns, nodes: make(map[string]*graph.Node, nc)}
+	for i, name := range ps.columns {
+		data.nodes[name] = inputs[i]
+	}
+	raw := inputs[nc:]
+	natural := make([]*graph.Node, len(raw))
+	for i, b := range m.Blocks {
+		natural[i] = raw[i]
+		if b.Transform == Positive {
+			natural[i] = graph.Exp(raw[i])
+		}
+	}
+	llObs := m.LogLikeObs(Params{model: m, nodes: natural}, data)
+	n := inputs[0].Shape().Dimensions[0]
+	if llObs == nil || llObs.Rank() != 1 || llObs.Shape().Dimensions[0] != n {
+		got := "nil"
+		if llObs != nil {
+			got = llObs.Shape().String()
+		}
+		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned shape %s, want one value per observation, [%d]", m.Name, got, n))
+	}
+	if llObs.DType() != inputs[0].DType() {
+		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned %s, want %s", m.Name, llObs.DType(), inputs[0].DType()))
+	}
+	switch kind {
+	case progValue:
+		return []*graph.Node{graph.ReduceAllSum(llObs)}
+	case progValueGrad:
+		ll := graph.ReduceAllSum(llObs)
+		return []*graph.Node{ll, graph.Concatenate(graph.Gradient(ll, raw...), 0)}
+	case progHessian:
+		ll := graph.ReduceAllSum(llObs)
+		grads := graph.Gradient(ll, raw...)
+		rows := make([]*graph.Node, 0, m.NumParams())
+		for _, gi := range components(grads) {
+			rows = append(rows, graph.Concatenate(graph.Gradient(gi, raw...), 0))
+		}
+		return []*graph.Node{graph.Stack(rows, 0)}
+	case progScoreObs:
+		// The scores are the Jacobian J (n×p) of llObs. Reverse mode gives Jᵀw cheaply, as
+		// the gradient of Σ wᵢ ℓᵢ; differentiating its j-th entry with respect to the weights w
+		// gives column j of J (reverse over reverse). w is all ones.
+		w := graph.OnesLike(llObs)
+		lw := graph.ReduceAllSum(graph.Mul(w, llObs))
+		grads := graph.Gradient(lw, raw...)
+		cols := make([]*graph.Node, 0, m.NumParams())
+		for _, gj := range components(grads) {
+			cols = append(cols, graph.Gradient(gj, w)[0])
+		}
+		return []*graph.Node{graph.Stack(cols, 1)}
+	}
+	panic(fmt.Errorf("mlx: unknown program %d", kind))
+}
+
+// components returns every entry of the per-block gradients as a scalar node, in flat order.
+// An entry is picked by contracting with a one-hot constant, not by Slice, whose gradient needs
+// Pad, which the pure-Go backend lacks.
+func components(grads []*graph.Node) []*graph.Node {
+	var out []*graph.Node
+	for _, g := range grads {
+		size := g.Shape().Size()
+		if size == 1 {
+			out = append(out, graph.Reshape(g))
+			continue
+		}
+		for i := range size {
+			oneHot := make([]float64, size)
+			oneHot[i] = 1
+			out = append(out, graph.ReduceAllSum(graph.Mul(g, graph.ConvertDType(graph.Const(g.Graph(), oneHot), g.DType()))))
+		}
+	}
+	return out
+}
+
+// Evaluator computes a model's log-likelihood and its exact derivatives on one dataset, on one
+// backend. Parameters are flat vectors on the unconstrained scale (see Transform), in block order.
+//
+// Compiled programs are shared by every Evaluator of the same model, backend and column names:
+// a new Dataset of the same shapes is evaluated without compiling anything.
+type Evaluator struct {
+	model   *Model
+	data    *Dataset
+	backend backends.Backend
+	progs   *programs
+}
+
+// NewEvaluator checks the model and returns an Evaluator of it on the data.
+func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, fmt.Errorf("mlx: nil backend")
+	}
+	if data == nil {
+		return nil, fmt.Errorf("mlx: model %q: nil dataset", m.Name)
+	}
+	return &Evaluator{model: m, data: data, backend: b, progs: programsFor(b, m, data.names)}, nil
+}
+
+// Model returns the evaluated model.
+func (ev *Evaluator) Model() *Model { return ev.model }
+
+// Data returns the dataset the evaluator works on.
+func (ev *Evaluator) Data() *Dataset { return ev.data }
+
+// Backend returns the backend the evaluator runs on.
+func (ev *Evaluator) Backend() backends.Backend { return ev.backend }
+
+// Compilations returns how many graphs have been compiled for this evaluator's model, backend
+// and column names, across all programs and shapes, by this Evaluator and all others sharing them.
+func (ev *Evaluator) Compilations() int { return int(ev.progs.compiles.Load()) }
+
+// run executes a program at the unconstrained parameters u and returns its outputs as flat
+// float64 slices.
+func (ev *Evaluator) run(kind program, u []float64) ([][]float64, error) {
+	if len(u) != ev.model.NumParams() {
+		return nil, fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
+	}
+	var outs [][]float64
+	err := guard.Run(func() error {
+		e, err := ev.progs.exec(kind)
+		if err != nil {
+			return err
+		}
+		args := ev.data.inputs()
+		params := make([]*tensors.Tensor, len(ev.model.Blocks))
+		off := 0
+		for i, b := range ev.model.Blocks {
+			params[i] = tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size)
+			args = append(args, params[i])
+			off += b.Size
+		}
+		results, err := e.Exec(args...)
+		for _, t := range params {
+			t.FinalizeAll()
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			flat, err := tensors.CopyFlatData[float64](r)
+			r.FinalizeAll()
+			if err != nil {
+				return err
+			}
+			outs = append(outs, flat)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+	}
+	return outs, nil
+}
+
+// LogLike returns the log-likelihood at the unconstrained parameters u.
+func (ev *Evaluator) LogLike(u []float64) (float64, error) {
+	outs, err := ev.run(progValue, u)
+	if err != nil {
+		return 0, err
+	}
+	return outs[0][0], nil
+}
+
+// LogLikeGrad returns the log-likelihood at u and stores its gradient with respect to u in grad,
+// which must have the length of u.
+func (ev *Evaluator) LogLikeGrad(u, grad []float64) (float64, error) {
+	if len(grad) != len(u) {
+		return 0, fmt.Errorf("mlx: model %q: gradient slice has length %d, want %d", ev.model.Name, len(grad), len(u))
+	}
+	outs, err := ev.run(progValueGrad, u)
+	if err != nil {
+		return 0, err
+	}
+	copy(grad, outs[1])
+	return outs[0][0], nil
+}
+
+// Hessian returns the exact Hessian of the log-likelihood with respect to u, by automatic
+// differentiation (one gradient-of-gradient pass per parameter, all in one compiled graph).
+func (ev *Evaluator) Hessian(u []float64) (*mat.SymDense, error) {
+	outs, err := ev.run(progHessian, u)
+	if err != nil {
+		return nil, err
+	}
+	p := len(u)
+	h := mat.NewSymDense(p, nil)
+	for i := range p {
+		for j := i; j < p; j++ {
+			// Average the two triangles: autodiff gives a matrix symmetric up to rounding.
+			h.SetSym(i, j, 0.5*(outs[0][i*p+j]+outs[0][j*p+i]))
+		}
+	}
+	return h, nil
+}
+
+// ScoreObs returns the per-observation scores: row i is the gradient of observation i's
+// log-likelihood with respect to u. The rows sum to the gradient; OPG and sandwich covariances
+// are built from them.
+func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) {
+	outs, err := ev.run(progScoreObs, u)
+	if err != nil {
+		return nil, err
+	}
+	return mat.NewDense(ev.data.n, len(u), outs[0]), nil
+}

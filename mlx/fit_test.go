@@ -1,0 +1,361 @@
+package mlx_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomle/gomle/internal/blogdata"
+	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/likelihoods"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// blogProblem returns a blog-shaped problem of n×k, its dataset and its closed-form OLS fit.
+func blogProblem(t testing.TB, n, k int, seed uint64) (*blogdata.Problem, *mlx.Dataset, *blogdata.OLS) {
+	t.Helper()
+	p, err := blogdata.Generate(n, k, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ols, err := blogdata.FitOLS(p.X, p.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, ds, ols
+}
+
+// analyticHessian is the Hessian of the normal linear log-likelihood with respect to (β, u = log σ):
+//
+//	∂²ℓ/∂β∂βᵀ = −XᵀX/σ²,  ∂²ℓ/∂β∂u = −2Xᵀr/σ²,  ∂²ℓ/∂u² = −2·SSR/σ²,  r = y − Xβ.
+func analyticHessian(p *blogdata.Problem, beta []float64, u float64) *mat.SymDense {
+	k := p.K
+	s2 := math.Exp(2 * u)
+	var r mat.VecDense
+	r.MulVec(p.X, mat.NewVecDense(k, beta))
+	r.SubVec(mat.NewVecDense(p.N, p.Y), &r)
+	var xtr mat.VecDense
+	xtr.MulVec(p.X.T(), &r)
+	var xtx mat.SymDense
+	xtx.SymOuterK(1, p.X.T())
+	h := mat.NewSymDense(k+1, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			h.SetSym(i, j, -xtx.At(i, j)/s2)
+		}
+		h.SetSym(i, k, -2*xtr.AtVec(i)/s2)
+	}
+	h.SetSym(k, k, -2*mat.Dot(&r, &r)/s2)
+	return h
+}
+
+// maxRelDiff returns max |a−b| / max(|b|, floor) over the entries.
+func maxRelDiff(a, b []float64, floor float64) float64 {
+	worst := 0.0
+	for i := range a {
+		worst = math.Max(worst, math.Abs(a[i]-b[i])/math.Max(math.Abs(b[i]), floor))
+	}
+	return worst
+}
+
+func TestDerivatives(t *testing.T) {
+	b := testbackend.Get(t)
+	p, ds, _ := blogProblem(t, 400, 5, 1)
+	ev, err := mlx.NewEvaluator(b, likelihoods.NormalLinear(p.K), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A point away from the optimum, so every second derivative, the cross terms included, is
+	// non-trivial: the blog's start for β and σ = 1.3 (u = log 1.3).
+	u := append(append([]float64(nil), p.Start[:p.K]...), math.Log(1.3))
+	ll := func(x []float64) float64 {
+		v, err := ev.LogLike(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	grad := make([]float64, len(u))
+	ll0, err := ev.LogLikeGrad(u, grad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ll(u); got != ll0 {
+		t.Errorf("LogLike %v and LogLikeGrad %v differ at the same point", got, ll0)
+	}
+
+	// Central differences have error O(h²·f‴) ≈ 1e-8 relative for this smooth quadratic-in-β
+	// function with gonum's default step; 1e-6 leaves room for rounding in a sum of 400 terms.
+	fdGrad := fd.Gradient(nil, ll, u, &fd.Settings{Formula: fd.Central})
+	if d := maxRelDiff(grad, fdGrad, 1); d > 1e-6 {
+		t.Errorf("gradient vs central differences: max relative difference %.3g > 1e-6\n got %v\nwant %v", d, grad, fdGrad)
+	}
+
+	h, err := ev.Hessian(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exact Hessian must match the closed form to rounding: 1e-10 relative.
+	want := analyticHessian(p, u[:p.K], u[p.K])
+	if d := maxRelDiff(h.RawSymmetric().Data, want.RawSymmetric().Data, 1); d > 1e-10 {
+		t.Errorf("Hessian vs analytic: max relative difference %.3g > 1e-10\n got %v\nwant %v", d, mat.Formatted(h), mat.Formatted(want))
+	}
+
+	// And the Jacobian of the exact gradient by central differences (1e-6, as for the gradient).
+	jac := mat.NewDense(len(u), len(u), nil)
+	fd.Jacobian(jac, func(dst, x []float64) {
+		if _, err := ev.LogLikeGrad(x, dst); err != nil {
+			t.Fatal(err)
+		}
+	}, u, &fd.JacobianSettings{Formula: fd.Central})
+	for i := range u {
+		for j := range u {
+			if d := math.Abs(h.At(i, j)-jac.At(i, j)) / math.Max(math.Abs(jac.At(i, j)), 1); d > 1e-6 {
+				t.Errorf("Hessian[%d,%d] = %v, finite differences of the gradient give %v", i, j, h.At(i, j), jac.At(i, j))
+			}
+		}
+	}
+
+	// Per-observation scores: closed form xᵢrᵢ/σ² and −1 + rᵢ²/σ², and they sum to the gradient.
+	scores, err := ev.ScoreObs(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := 1.3 * 1.3
+	sum := make([]float64, len(u))
+	for i := range p.N {
+		r := p.Y[i] - mat.Dot(p.X.RowView(i), mat.NewVecDense(p.K, u[:p.K]))
+		for j := range p.K {
+			if w := p.X.At(i, j) * r / s2; math.Abs(scores.At(i, j)-w) > 1e-10*math.Max(1, math.Abs(w)) {
+				t.Fatalf("score[%d,%d] = %v, want %v", i, j, scores.At(i, j), w)
+			}
+		}
+		if w := -1 + r*r/s2; math.Abs(scores.At(i, p.K)-w) > 1e-10*math.Max(1, math.Abs(w)) {
+			t.Fatalf("score[%d,sigma] = %v, want %v", i, scores.At(i, p.K), w)
+		}
+		floats.Add(sum, scores.RawRowView(i))
+	}
+	if d := maxRelDiff(sum, grad, 1); d > 1e-10 {
+		t.Errorf("scores sum to %v, gradient is %v", sum, grad)
+	}
+}
+
+func TestFitMatchesOLS(t *testing.T) {
+	b := testbackend.Get(t)
+	for _, tc := range []struct {
+		name       string
+		n, k       int    // blog shape, smaller so the suite stays fast
+		seed       uint64 // data seed
+		method     mlx.Method
+		wantStatus []mlx.Status
+	}{
+		{"lbfgs", 3000, 12, 1, &mlx.LBFGS{}, []mlx.Status{mlx.GradientConverged}},
+		{"bfgs", 3000, 12, 2, &mlx.BFGS{}, []mlx.Status{mlx.GradientConverged}},
+		{"newton", 3000, 12, 3, &mlx.Newton{}, []mlx.Status{mlx.GradientConverged}},
+		{"lbfgs/k=1", 500, 1, 4, &mlx.LBFGS{}, []mlx.Status{mlx.GradientConverged}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, ds, ols := blogProblem(t, tc.n, tc.k, tc.seed)
+			res, err := mlx.Fit(b, likelihoods.NormalLinear(p.K), ds, &mlx.Settings{Start: p.Start}, tc.method)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.wantStatus[0] {
+				t.Errorf("status %v (%s), want %v", res.Status, res.Reason, tc.wantStatus[0])
+			}
+			// The issue's bar: estimates within 1e-6 of closed-form OLS (σ on the MLE scale).
+			want := ols.Estimates()
+			for i, v := range res.Estimates {
+				if math.Abs(v-want[i]) > 1e-6 {
+					t.Errorf("%s = %.10g, OLS gives %.10g", res.Labels()[i], v, want[i])
+				}
+			}
+			if res.Hessian == nil || res.Backend == "" || res.Method != tc.method.String() {
+				t.Errorf("result lacks Hessian, backend or method: %+v", res)
+			}
+			if len(res.History) == 0 || res.History[len(res.History)-1].LogLike > res.LogLike+1e-9 {
+				t.Errorf("history has %d records, or ends above the final log-likelihood", len(res.History))
+			}
+			// Fitting twice from one start gives the same answer on one backend.
+			again, err := mlx.Fit(b, likelihoods.NormalLinear(p.K), ds, &mlx.Settings{Start: p.Start}, tc.method)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !floats.Equal(again.Estimates, res.Estimates) {
+				t.Errorf("second fit differs: %v vs %v", again.Estimates, res.Estimates)
+			}
+		})
+	}
+}
+
+// TestGonumProblem runs gonum's Newton directly on the Problem adapter, through its value,
+// gradient and Hessian callbacks, and checks it lands on OLS too.
+func TestGonumProblem(t *testing.T) {
+	p, ds, ols := blogProblem(t, 1000, 4, 5)
+	m := likelihoods.NormalLinear(p.K)
+	ev, err := mlx.NewEvaluator(testbackend.Get(t), m, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := append(append([]float64(nil), p.Start[:p.K]...), 0) // log σ = 0
+	res, err := optimize.Minimize(mlx.Problem(ev), start, &optimize.Settings{GradientThreshold: 1e-4, MajorIterations: 1000, FuncEvaluations: 5000}, &optimize.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range p.K {
+		if math.Abs(res.X[j]-ols.Beta[j]) > 1e-6 {
+			t.Errorf("Newton β[%d] = %v, OLS %v", j, res.X[j], ols.Beta[j])
+		}
+	}
+}
+
+func TestFirstOrder(t *testing.T) {
+	b := testbackend.Get(t)
+	p, ds, ols := blogProblem(t, 200, 3, 6)
+	m := likelihoods.NormalLinear(p.K)
+	for _, tc := range []struct {
+		name     string
+		method   mlx.Method
+		settings mlx.Settings
+		want     mlx.Status
+		tol      float64 // distance to OLS the stopping rule allows
+	}{
+		// The Hessian's largest eigenvalue is about n/σ² = 200 (more on log σ), so steps of 1e-3
+		// are stable; |Δℓ| < 1e-10 then leaves the estimates within about 1e-5 of OLS.
+		{"sgd", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{FunctionTol: 1e-10}, mlx.FunctionConverged, 1e-4},
+		// The blog's tolerance, 1e-5, stops earlier and further away.
+		{"sgd/blog-rule", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{}, mlx.FunctionConverged, 1e-2},
+		{"adam", &mlx.Adam{LearnRate: 1e-2}, mlx.Settings{FunctionTol: 1e-12, MaxIterations: 20000}, mlx.FunctionConverged, 1e-4},
+		{"sgd/gradient", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{GradientTol: 1e-6, FunctionTol: 1e-300}, mlx.GradientConverged, 1e-4},
+		{"sgd/iterations", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{MaxIterations: 5}, mlx.IterationLimit, math.Inf(1)},
+		{"sgd/evaluations", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{MaxEvaluations: 7}, mlx.EvaluationLimit, math.Inf(1)},
+		{"adam/time", &mlx.Adam{LearnRate: 1e-6}, mlx.Settings{MaxTime: time.Millisecond, FunctionTol: 1e-300}, mlx.TimeLimit, math.Inf(1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.settings
+			s.Start = p.Start
+			res, err := mlx.Fit(b, m, ds, &s, tc.method)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.want || res.Reason == "" {
+				t.Fatalf("status %v (%q), want %v with a reason", res.Status, res.Reason, tc.want)
+			}
+			if d := floats.Distance(res.Estimates, ols.Estimates(), math.Inf(1)); d > tc.tol {
+				t.Errorf("max distance to OLS %.3g > %.3g", d, tc.tol)
+			}
+			if tc.want == mlx.IterationLimit && res.Iterations != 5 {
+				t.Errorf("stopped after %d iterations, want 5", res.Iterations)
+			}
+			if tc.want == mlx.EvaluationLimit && res.FuncEvals < 7 {
+				t.Errorf("stopped after %d evaluations, want 7", res.FuncEvals)
+			}
+		})
+	}
+}
+
+func TestRefitCompilesNothing(t *testing.T) {
+	b := testbackend.Get(t)
+	m := likelihoods.NormalLinear(3)
+	p1, ds1, _ := blogProblem(t, 300, 3, 7)
+	_, ds2, ols2 := blogProblem(t, 300, 3, 8)
+	res, err := mlx.Fit(b, m, ds1, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := res.Evaluator().Compilations()
+	if before == 0 {
+		t.Fatal("no compilation counted")
+	}
+	res2, err := mlx.Fit(b, m, ds2, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := res2.Evaluator().Compilations(); after != before {
+		t.Errorf("refit on new data of the same shape compiled %d new graphs", after-before)
+	}
+	if math.Abs(res2.Estimates[0]-ols2.Beta[0]) > 1e-6 {
+		t.Errorf("refit used stale data: β0 %v, OLS on the new data %v", res2.Estimates[0], ols2.Beta[0])
+	}
+	// A new shape does compile: the counter is live.
+	_, ds3, _ := blogProblem(t, 301, 3, 9)
+	res3, err := mlx.Fit(b, m, ds3, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res3.Evaluator().Compilations() == before {
+		t.Error("new data shape did not compile")
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	b := testbackend.Get(t)
+	m := likelihoods.NormalLinear(2)
+	good := func() []mlx.Column {
+		return []mlx.Column{mlx.Vector("y", []float64{1, 2, 3, 4}),
+			{Name: "x", Values: []float64{1, 0.5, 1, -1, 1, 2, 1, 0.1}, Dims: []int{4, 2}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		columns func() []mlx.Column
+		model   *mlx.Model
+		start   []float64
+		want    string // substring of the error
+	}{
+		{"lengths", func() []mlx.Column { c := good(); c[0].Values = c[0].Values[:3]; return c }, m, nil,
+			`column "x" has 4 observations but column "y" has 3`},
+		{"nan", func() []mlx.Column { c := good(); c[0].Values[2] = math.NaN(); return c }, m, nil,
+			`column "y" has NaN at observation 2`},
+		{"inf", func() []mlx.Column { c := good(); c[1].Values[3] = math.Inf(-1); return c }, m, nil,
+			`column "x" has -Inf at observation 1`},
+		{"dims", func() []mlx.Column { c := good(); c[1].Dims = []int{4, 3}; return c }, m, nil,
+			`column "x" has 8 values for dimensions [4 3]`},
+		{"duplicate", func() []mlx.Column { return append(good(), mlx.Vector("y", []float64{1, 2, 3, 4})) }, m, nil,
+			`column "y" given twice`},
+		{"start-length", good, m, []float64{0, 0}, "start vector has 2 values, want 3"},
+		{"start-positive", good, m, []float64{0, 0, -1}, `start value of sigma is -1, but block "sigma" is positive`},
+		{"start-nan", good, m, []float64{math.NaN(), 0, 1}, "start value of b0 is NaN"},
+		{"unknown-block", good, &mlx.Model{Name: "typo", Blocks: m.Blocks,
+			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return graph.Mul(d.Get("y"), p.Scalar("sigmaa")) }},
+			nil, `model "typo" has no block "sigmaa" (blocks: "beta", "sigma")`},
+		{"unknown-column", good, &mlx.Model{Name: "typo", Blocks: m.Blocks,
+			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return graph.Mul(d.Get("z"), p.Scalar("sigma")) }},
+			nil, `dataset has no column "z" (columns: x, y)`},
+		{"shape", good, &mlx.Model{Name: "sum", Blocks: m.Blocks,
+			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return graph.ReduceAllSum(d.Get("y")) }},
+			nil, "LogLikeObs returned shape (Float64), want one value per observation, [4]"},
+		{"no-blocks", good, &mlx.Model{Name: "empty", LogLikeObs: m.LogLikeObs}, nil, `model "empty" has no parameter blocks`},
+		{"nil-function", good, &mlx.Model{Name: "nofn", Blocks: m.Blocks}, nil, `model "nofn" has no LogLikeObs function`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, err := mlx.NewDataset(tc.columns()...)
+			if err == nil {
+				_, err = mlx.Fit(b, tc.model, ds, &mlx.Settings{Start: tc.start}, nil)
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+
+	if _, err := m.Pack(map[string][]float64{"betta": {1, 2}}); err == nil || !strings.Contains(err.Error(), `no block "betta"`) {
+		t.Errorf("Pack with an unknown block: error %v", err)
+	}
+	if _, err := m.Pack(map[string][]float64{"beta": {1}}); err == nil || !strings.Contains(err.Error(), `block "beta" has 1 values, want 2`) {
+		t.Errorf("Pack with a short block: error %v", err)
+	}
+	start, err := m.Pack(map[string][]float64{"beta": {1, 2}})
+	if err != nil || !floats.Equal(start, []float64{1, 2, 1}) {
+		t.Errorf("Pack(beta) = %v, %v; want [1 2 1] (σ defaults to 1)", start, err)
+	}
+}

@@ -1,0 +1,267 @@
+package mlx
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+)
+
+// Transform maps a block's unconstrained internal value u, which the optimizers move freely,
+// to the natural value θ that the log-likelihood sees and that tables report.
+type Transform int
+
+const (
+	// Identity leaves the block as it is: θ = u.
+	Identity Transform = iota
+	// Positive keeps the block positive: θ = exp(u). Standard errors of such a block are
+	// reported on the natural scale by the delta method, dθ/du = exp(u).
+	Positive
+)
+
+// String returns the transform's name.
+func (t Transform) String() string {
+	switch t {
+	case Identity:
+		return "identity"
+	case Positive:
+		return "positive (exp)"
+	}
+	return fmt.Sprintf("Transform(%d)", int(t))
+}
+
+// toNatural maps an unconstrained value to the natural scale.
+func (t Transform) toNatural(u float64) float64 {
+	if t == Positive {
+		return math.Exp(u)
+	}
+	return u
+}
+
+// Derivative returns dθ/du at the unconstrained value u, the factor the delta method needs.
+func (t Transform) Derivative(u float64) float64 {
+	if t == Positive {
+		return math.Exp(u)
+	}
+	return 1
+}
+
+// Block is a named group of parameters: a vector of Size entries that enters the log-likelihood
+// as one graph input.
+type Block struct {
+	// Name identifies the block in Params.Get, in start values and in Result.Block.
+	Name string
+	// Size is the number of entries, at least 1.
+	Size int
+	// Transform maps the optimizer's unconstrained value to the natural scale.
+	// The zero value is Identity.
+	Transform Transform
+	// Labels names each entry in tables. If nil, entries are labelled Name[i], or Name alone
+	// when Size is 1.
+	Labels []string
+}
+
+// label returns the table label of entry i.
+func (b Block) label(i int) string {
+	if b.Labels != nil {
+		return b.Labels[i]
+	}
+	if b.Size == 1 {
+		return b.Name
+	}
+	return fmt.Sprintf("%s[%d]", b.Name, i)
+}
+
+// Model is a log-likelihood with named parameter blocks, written as a GoMLX graph.
+//
+// LogLikeObs receives the parameter blocks on their natural scale and the named data inputs,
+// and returns the log-likelihood of each observation, a node of shape [n] where n is the
+// number of observations in the Dataset. mlx sums it, differentiates it and compiles it.
+// LogLikeObs runs while a graph is being built: it may panic, and Fit reports the panic as an
+// error.
+type Model struct {
+	// Name is used in tables and error messages.
+	Name string
+	// Blocks lists the parameter blocks in the order of the flat parameter vector.
+	Blocks []Block
+	// LogLikeObs builds the per-observation log-likelihood.
+	LogLikeObs func(p Params, d Data) *graph.Node
+}
+
+// Validate checks the model's declaration: at least one block, unique non-empty names,
+// positive sizes, known transforms, labels of the right length and a LogLikeObs function.
+func (m *Model) Validate() error {
+	if m == nil {
+		return fmt.Errorf("mlx: nil model")
+	}
+	if m.LogLikeObs == nil {
+		return fmt.Errorf("mlx: model %q has no LogLikeObs function", m.Name)
+	}
+	if len(m.Blocks) == 0 {
+		return fmt.Errorf("mlx: model %q has no parameter blocks", m.Name)
+	}
+	seen := map[string]bool{}
+	for i, b := range m.Blocks {
+		switch {
+		case b.Name == "":
+			return fmt.Errorf("mlx: model %q: block %d has no name", m.Name, i)
+		case seen[b.Name]:
+			return fmt.Errorf("mlx: model %q: block name %q is used twice", m.Name, b.Name)
+		case b.Size < 1:
+			return fmt.Errorf("mlx: model %q: block %q has size %d, want at least 1", m.Name, b.Name, b.Size)
+		case b.Transform != Identity && b.Transform != Positive:
+			return fmt.Errorf("mlx: model %q: block %q has unknown transform %d", m.Name, b.Name, int(b.Transform))
+		case b.Labels != nil && len(b.Labels) != b.Size:
+			return fmt.Errorf("mlx: model %q: block %q has %d labels for %d entries", m.Name, b.Name, len(b.Labels), b.Size)
+		}
+		seen[b.Name] = true
+	}
+	return nil
+}
+
+// NumParams returns the length of the flat parameter vector, the sum of the block sizes.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, b := range m.Blocks {
+		n += b.Size
+	}
+	return n
+}
+
+// Labels returns the table label of every entry of the flat parameter vector.
+func (m *Model) Labels() []string {
+	labels := make([]string, 0, m.NumParams())
+	for _, b := range m.Blocks {
+		for i := range b.Size {
+			labels = append(labels, b.label(i))
+		}
+	}
+	return labels
+}
+
+// blockNames returns the block names in order, for error messages.
+func (m *Model) blockNames() string {
+	names := make([]string, len(m.Blocks))
+	for i, b := range m.Blocks {
+		names[i] = fmt.Sprintf("%q", b.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// blockIndex returns the position of the named block and its offset in the flat vector.
+func (m *Model) blockIndex(name string) (index, offset int, ok bool) {
+	for i, b := range m.Blocks {
+		if b.Name == name {
+			return i, offset, true
+		}
+		offset += b.Size
+	}
+	return -1, -1, false
+}
+
+// Pack turns start values given by block name, on the natural scale, into the flat vector
+// that Settings.Start takes. Blocks left out of values get their default start (0, or 1 for
+// Positive blocks). It returns an error naming an unknown block or a value of the wrong length.
+func (m *Model) Pack(values map[string][]float64) ([]float64, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		i, _, ok := m.blockIndex(name)
+		if !ok {
+			return nil, fmt.Errorf("mlx: model %q has no block %q (blocks: %s)", m.Name, name, m.blockNames())
+		}
+		if len(values[name]) != m.Blocks[i].Size {
+			return nil, fmt.Errorf("mlx: model %q: start for block %q has %d values, want %d",
+				m.Name, name, len(values[name]), m.Blocks[i].Size)
+		}
+	}
+	flat := make([]float64, 0, m.NumParams())
+	for _, b := range m.Blocks {
+		if v, ok := values[b.Name]; ok {
+			flat = append(flat, v...)
+			continue
+		}
+		for range b.Size {
+			flat = append(flat, b.Transform.toNatural(0))
+		}
+	}
+	return flat, nil
+}
+
+// toUnconstrained checks a flat natural-scale start vector and maps it to the optimizer's
+// unconstrained scale.
+func (m *Model) toUnconstrained(natural []float64) ([]float64, error) {
+	if len(natural) != m.NumParams() {
+		return nil, fmt.Errorf("mlx: model %q: start vector has %d values, want %d (blocks: %s)",
+			m.Name, len(natural), m.NumParams(), m.blockNames())
+	}
+	u := make([]float64, len(natural))
+	labels := m.Labels()
+	k := 0
+	for _, b := range m.Blocks {
+		for range b.Size {
+			v := natural[k]
+			switch {
+			case math.IsNaN(v) || math.IsInf(v, 0):
+				return nil, fmt.Errorf("mlx: model %q: start value of %s is %v", m.Name, labels[k], v)
+			case b.Transform == Positive && v <= 0:
+				return nil, fmt.Errorf("mlx: model %q: start value of %s is %v, but block %q is positive",
+					m.Name, labels[k], v, b.Name)
+			case b.Transform == Positive:
+				u[k] = math.Log(v)
+			default:
+				u[k] = v
+			}
+			k++
+		}
+	}
+	return u, nil
+}
+
+// toNatural maps a flat unconstrained vector to the natural scale.
+func (m *Model) toNatural(u []float64) []float64 {
+	natural := make([]float64, len(u))
+	k := 0
+	for _, b := range m.Blocks {
+		for range b.Size {
+			natural[k] = b.Transform.toNatural(u[k])
+			k++
+		}
+	}
+	return natural
+}
+
+// Params gives LogLikeObs the parameter blocks as graph nodes on their natural scale.
+type Params struct {
+	model *Model
+	nodes []*graph.Node
+}
+
+// Get returns the named block as a node of shape [Size], on the natural scale.
+// It panics, listing the known blocks, if there is no such block; call it only while
+// building a graph.
+func (p Params) Get(name string) *graph.Node {
+	i, _, ok := p.model.blockIndex(name)
+	if !ok {
+		panic(fmt.Errorf("mlx: model %q has no block %q (blocks: %s)", p.model.Name, name, p.model.blockNames()))
+	}
+	return p.nodes[i]
+}
+
+// Scalar returns a block of size 1 as a scalar node on the natural scale.
+// It panics if there is no such block or its size is not 1; call it only while building a graph.
+func (p Params) Scalar(name string) *graph.Node {
+	x := p.Get(name)
+	if x.Shape().Size() != 1 {
+		panic(fmt.Errorf("mlx: model %q: Scalar(%q) on a block of size %d", p.model.Name, name, x.Shape().Size()))
+	}
+	return graph.Reshape(x)
+}
