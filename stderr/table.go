@@ -1,0 +1,123 @@
+package stderr
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// Table is a titled table of strings that prints as aligned text (String) and as HTML (HTML),
+// the two forms of statsmodels' summary tables (as_text, as_html).
+type Table struct {
+	// Title is printed above the table; Notes below it, one per line.
+	Title string
+	Notes []string
+	// Columns heads the columns; the first column holds row labels and is left-aligned,
+	// the others are right-aligned.
+	Columns []string
+	// Rows hold the cells, each as long as Columns.
+	Rows [][]string
+}
+
+// String returns the table as aligned plain text.
+func (t *Table) String() string {
+	width := make([]int, len(t.Columns))
+	for j, c := range t.Columns {
+		width[j] = utf8.RuneCountInString(c)
+	}
+	for _, row := range t.Rows {
+		for j, c := range row {
+			width[j] = max(width[j], utf8.RuneCountInString(c))
+		}
+	}
+	total := width[0]
+	for _, w := range width[1:] {
+		total += w + 2 // two spaces separate columns
+	}
+	var b strings.Builder
+	line := func(cells []string) {
+		for j, c := range cells {
+			pad := strings.Repeat(" ", width[j]-utf8.RuneCountInString(c))
+			if j == 0 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString("  " + pad + c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	rule := strings.Repeat("=", total) + "\n"
+	if t.Title != "" {
+		b.WriteString(t.Title + "\n")
+	}
+	b.WriteString(rule)
+	line(t.Columns)
+	b.WriteString(strings.Repeat("-", total) + "\n")
+	for _, row := range t.Rows {
+		line(row)
+	}
+	b.WriteString(rule)
+	for _, n := range t.Notes {
+		b.WriteString(n + "\n")
+	}
+	return b.String()
+}
+
+// HTML returns the table as an HTML fragment: a <table> with a <caption>, then the notes.
+func (t *Table) HTML() string {
+	var b strings.Builder
+	b.WriteString("<table class=\"gomle\">\n")
+	if t.Title != "" {
+		fmt.Fprintf(&b, "<caption>%s</caption>\n", html.EscapeString(t.Title))
+	}
+	b.WriteString("<thead><tr>")
+	for _, c := range t.Columns {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(c))
+	}
+	b.WriteString("</tr></thead>\n<tbody>\n")
+	for _, row := range t.Rows {
+		b.WriteString("<tr>")
+		for j, c := range row {
+			if j == 0 {
+				fmt.Fprintf(&b, "<th style=\"text-align:left\">%s</th>", html.EscapeString(c))
+			} else {
+				fmt.Fprintf(&b, "<td style=\"text-align:right\">%s</td>", html.EscapeString(c))
+			}
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</tbody>\n</table>\n")
+	for _, n := range t.Notes {
+		fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(n))
+	}
+	return b.String()
+}
+
+// Table returns the summary table of the estimates: coefficient, standard error, z, p-value
+// and confidence interval per parameter, under a header with the model, method, backend,
+// number of observations, log-likelihood and the optimizer's status.
+func (e *Estimates) Table() *Table {
+	r := e.Result
+	lo, hi := (1-e.Level)/2, 1-(1-e.Level)/2
+	t := &Table{
+		Title: fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.NumObs),
+		Columns: []string{"", "coef", "std err", "z", "P>|z|",
+			fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)},
+		Notes: []string{
+			fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
+		},
+	}
+	for i, label := range e.Labels {
+		t.Rows = append(t.Rows, []string{label,
+			fmt.Sprintf("%.6f", e.Params[i]), fmt.Sprintf("%.6f", e.SE[i]), fmt.Sprintf("%.3f", e.Z[i]),
+			fmt.Sprintf("%.3f", e.P[i]), fmt.Sprintf("%.6f", e.Lower[i]), fmt.Sprintf("%.6f", e.Upper[i])})
+	}
+	if r.Reason != "" && !r.Status.Converged() {
+		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")
+	}
+	return t
+}
+
+// String returns the summary table as text.
+func (e *Estimates) String() string { return e.Table().String() }
