@@ -1,0 +1,84 @@
+package mlx_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/likelihoods"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/stderr"
+)
+
+// benchSizes are the blog's size and a tenth of it. Run them with scripts/bench.sh, which
+// records the backend and device for benchstat.
+var benchSizes = []struct{ n, k int }{{5000, 100}, {50000, 100}}
+
+// benchEvaluator returns a warmed evaluator (every program compiled) and the blog's start.
+func benchEvaluator(b *testing.B, n, k int) (*mlx.Evaluator, []float64) {
+	b.Helper()
+	p, ds, _ := blogProblem(b, n, k, 1)
+	ev, err := mlx.NewEvaluator(testbackend.Get(b), likelihoods.NormalLinear(k), ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := append(append([]float64(nil), p.Start[:k]...), 0)
+	return ev, u
+}
+
+func BenchmarkValueGrad(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
+			ev, u := benchEvaluator(b, sz.n, sz.k)
+			grad := make([]float64, len(u))
+			if _, err := ev.LogLikeGrad(u, grad); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := ev.LogLikeGrad(u, grad); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkHessian(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
+			ev, u := benchEvaluator(b, sz.n, sz.k)
+			if _, err := ev.Hessian(u); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := ev.Hessian(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFitLBFGS times the blog's main workload: L-BFGS from the blog's start, then
+// standard errors from the exact Hessian.
+func BenchmarkFitLBFGS(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
+			p, ds, _ := blogProblem(b, sz.n, sz.k, 1)
+			m := likelihoods.NormalLinear(sz.k)
+			fit := func() {
+				res, err := mlx.Fit(testbackend.Get(b), m, ds, &mlx.Settings{Start: p.Start}, &mlx.LBFGS{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := stderr.Hessian(res); err != nil {
+					b.Fatal(err)
+				}
+			}
+			fit() // compile
+			for b.Loop() {
+				fit()
+			}
+		})
+	}
+}
