@@ -183,6 +183,35 @@ func (ev *Evaluator) Backend() backends.Backend { return ev.backend }
 // and column names, across all programs and shapes, by this Evaluator and all others sharing them.
 func (ev *Evaluator) Compilations() int { return int(ev.progs.compiles.Load()) }
 
+// Precompile compiles the value, value+gradient and Hessian programs for the dataset's shapes
+// without running them, so that later timings measure execution alone. Fit compiles on first
+// use anyway; the per-observation score program is left to its first use.
+func (ev *Evaluator) Precompile() error {
+	return guard.Run(func() error {
+		for _, kind := range []program{progValue, progValueGrad, progHessian} {
+			e, err := ev.progs.exec(kind)
+			if err != nil {
+				return err
+			}
+			if err := e.PreCompile(ev.args(make([]float64, ev.model.NumParams()))...); err != nil {
+				return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// args returns the inputs of a program: the data columns, then one tensor per block of u.
+func (ev *Evaluator) args(u []float64) []any {
+	args := ev.data.inputs()
+	off := 0
+	for _, b := range ev.model.Blocks {
+		args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size))
+		off += b.Size
+	}
+	return args
+}
+
 // run executes a program at the unconstrained parameters u and returns its outputs as flat
 // float64 slices.
 func (ev *Evaluator) run(kind program, u []float64) ([][]float64, error) {
@@ -195,17 +224,10 @@ func (ev *Evaluator) run(kind program, u []float64) ([][]float64, error) {
 		if err != nil {
 			return err
 		}
-		args := ev.data.inputs()
-		params := make([]*tensors.Tensor, len(ev.model.Blocks))
-		off := 0
-		for i, b := range ev.model.Blocks {
-			params[i] = tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size)
-			args = append(args, params[i])
-			off += b.Size
-		}
+		args := ev.args(u)
 		results, err := e.Exec(args...)
-		for _, t := range params {
-			t.FinalizeAll()
+		for _, a := range args[len(ev.data.names):] {
+			a.(*tensors.Tensor).FinalizeAll()
 		}
 		if err != nil {
 			return err
