@@ -10,5 +10,5 @@ count=${2:-6}
 {
   echo "backend: ${GOMLX_BACKEND:-default}"
   echo "device: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-  go test -run '^$' -bench . -benchtime 3x -count "$count" ./mlx/
+  go test -run "^$" -bench . -benchtime 3x -count "$count" -timeout 60m ./mlx/
 } | tee "$out"

@@ -98,3 +98,4 @@ for b in goimports gopls gonb; do
 done
 echo "  $(go version)"
 log "kernel gonb: $kdir"
+log "done in ${SECONDS}s"
