@@ -22,7 +22,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomle/gomle/internal/blogdata"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
@@ -45,7 +44,7 @@ type Published struct {
 
 // Config says what to run. DefaultConfig gives the blog's.
 type Config struct {
-	// N, K and Seed shape and seed the simulated data (blogdata.Generate).
+	// N, K and Seed shape and seed the simulated data (Generate).
 	N, K int
 	Seed uint64
 	// Methods lists what to run, among "ols", "sgd", "adam", "lbfgs", "bfgs" and "newton".
@@ -55,8 +54,9 @@ type Config struct {
 	// SGDMaxTime their time limit (0: none).
 	SGDRate, SGDTol float64
 	SGDMaxTime      time.Duration
-	// Progress, if not nil, returns the per-iteration recorder of each method, for live views.
-	Progress func(method string) func(mlx.Iteration)
+	// Progress, if not nil, returns the per-iteration recorder of each method, for live views,
+	// and a function called when the method's fit returns.
+	Progress func(method string) (record func(mlx.Iteration), done func())
 	// Log, if not nil, receives a line as each step starts.
 	Log io.Writer
 }
@@ -157,7 +157,7 @@ func Run(cfg Config) (*Report, error) {
 		return nil, err
 	}
 	cfg.logf("backend %s (%s); generating N=%d, K=%d, seed %d", backend.Name(), bconfig, cfg.N, cfg.K, cfg.Seed)
-	prob, err := blogdata.Generate(cfg.N, cfg.K, cfg.Seed)
+	prob, err := Generate(cfg.N, cfg.K, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -166,14 +166,14 @@ func Run(cfg Config) (*Report, error) {
 		Labels: model.Labels(), True: append(append([]float64(nil), prob.Beta...), prob.Sigma), ShowOLSTime: showOLS}
 
 	t0 := time.Now()
-	ols, err := blogdata.FitOLS(prob.X, prob.Y)
+	ols, err := FitOLS(prob.X, prob.Y)
 	if err != nil {
 		return nil, err
 	}
 	rep.OLS.Seconds = time.Since(t0).Seconds()
 	rep.OLS.Estimates, rep.OLS.SE, rep.OLS.SigmaDF = ols.Estimates(), ols.SE, ols.SigmaDF
 
-	data, err := mlx.NewDataset(mlx.Vector("y", prob.Y), mlx.Matrix("x", prob.X))
+	data, err := prob.Dataset()
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +194,13 @@ func Run(cfg Config) (*Report, error) {
 		case *mlx.SGD, *mlx.Adam:
 			settings.FunctionTol, settings.MaxTime = cfg.SGDTol, cfg.SGDMaxTime
 		}
+		done := func() {}
 		if cfg.Progress != nil {
-			settings.Recorder = cfg.Progress(method.String())
+			settings.Recorder, done = cfg.Progress(method.String())
 		}
 		cfg.logf("fitting %s...", method)
 		res, err := mlx.FitEvaluator(ev, settings, method)
+		done()
 		if err != nil {
 			return nil, fmt.Errorf("blog: %s: %w", method, err)
 		}

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomle/gomle/internal/blogdata"
+	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -14,7 +14,7 @@ import (
 
 // TestNormalLinearLogLike checks the graph against gonum's normal log-density, term by term.
 func TestNormalLinearLogLike(t *testing.T) {
-	p, err := blogdata.Generate(50, 3, 21)
+	p, err := blog.Generate(50, 3, 21)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomle/gomle/internal/blogdata"
+	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -18,9 +18,9 @@ import (
 )
 
 // blogProblem returns a blog-shaped problem of n×k, its dataset and its closed-form OLS fit.
-func blogProblem(t testing.TB, n, k int, seed uint64) (*blogdata.Problem, *mlx.Dataset, *blogdata.OLS) {
+func blogProblem(t testing.TB, n, k int, seed uint64) (*blog.Problem, *mlx.Dataset, *blog.OLS) {
 	t.Helper()
-	p, err := blogdata.Generate(n, k, seed)
+	p, err := blog.Generate(n, k, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func blogProblem(t testing.TB, n, k int, seed uint64) (*blogdata.Problem, *mlx.D
 	if err != nil {
 		t.Fatal(err)
 	}
-	ols, err := blogdata.FitOLS(p.X, p.Y)
+	ols, err := blog.FitOLS(p.X, p.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func blogProblem(t testing.TB, n, k int, seed uint64) (*blogdata.Problem, *mlx.D
 // analyticHessian is the Hessian of the normal linear log-likelihood with respect to (β, u = log σ):
 //
 //	∂²ℓ/∂β∂βᵀ = −XᵀX/σ²,  ∂²ℓ/∂β∂u = −2Xᵀr/σ²,  ∂²ℓ/∂u² = −2·SSR/σ²,  r = y − Xβ.
-func analyticHessian(p *blogdata.Problem, beta []float64, u float64) *mat.SymDense {
+func analyticHessian(p *blog.Problem, beta []float64, u float64) *mat.SymDense {
 	k := p.K
 	s2 := math.Exp(2 * u)
 	var r mat.VecDense

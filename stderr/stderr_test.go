@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomle/gomle/internal/blogdata"
+	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -17,9 +17,9 @@ import (
 
 // fitBlog fits the normal linear model to a blog-shaped problem and returns the fit and the
 // closed-form OLS reference.
-func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blogdata.Problem, *mlx.Result, *blogdata.OLS) {
+func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blog.Problem, *mlx.Result, *blog.OLS) {
 	t.Helper()
-	p, err := blogdata.Generate(n, k, seed)
+	p, err := blog.Generate(n, k, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blogdata.
 	if err != nil {
 		t.Fatal(err)
 	}
-	ols, err := blogdata.FitOLS(p.X, p.Y)
+	ols, err := blog.FitOLS(p.X, p.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestOPGAndSandwich(t *testing.T) {
 
 func TestSingular(t *testing.T) {
 	// b1 and b2 are the same regressor: only their sum is identified.
-	p, err := blogdata.Generate(500, 3, 13)
+	p, err := blog.Generate(500, 3, 13)
 	if err != nil {
 		t.Fatal(err)
 	}

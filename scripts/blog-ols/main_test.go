@@ -30,8 +30,10 @@ func TestBlogOLS(t *testing.T) {
 		{"other-seed", []string{"-n", "1500", "-k", "7", "-seed", "42"}, 1500, 7},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "out.json")
-			args := append(tc.args, "-methods", "ols,sgd,lbfgs,newton", "-sgd-lr", "1e-4", "-json", path)
+			dir := t.TempDir()
+			path := filepath.Join(dir, "out.json")
+			figs := filepath.Join(dir, "figures")
+			args := append(tc.args, "-methods", "ols,sgd,lbfgs,newton", "-sgd-lr", "1e-4", "-json", path, "-plots", figs)
 			out, err := exec.Command(bin, args...).CombinedOutput()
 			if err != nil {
 				t.Fatalf("blog-ols: %v\n%s", err, out)
@@ -39,6 +41,13 @@ func TestBlogOLS(t *testing.T) {
 			for _, want := range []string{"Table 1.", "Table 2.", "Table 3.", "b4", "sigma", "L-BFGS", "Newton", "SGD", "13.901"} {
 				if !strings.Contains(string(out), want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, name := range []string{"convergence", "estimates", "timings"} {
+				for _, ext := range []string{".png", ".svg"} {
+					if st, err := os.Stat(filepath.Join(figs, name+ext)); err != nil || st.Size() == 0 {
+						t.Errorf("figure %s%s: %v", name, ext, err)
+					}
 				}
 			}
 			raw, err := os.ReadFile(path)

@@ -16,6 +16,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"regexp"
 	"strconv"
@@ -113,6 +114,9 @@ func problems(nb *notebook) []string {
 				for mime := range o.Data {
 					mimes[mime] = true
 				}
+				if h, ok := o.Data["text/html"]; ok {
+					stdout.WriteString(htmlText(string(h)))
+				}
 			}
 		}
 	}
@@ -145,6 +149,23 @@ func (ch check) apply(s string) []string {
 		}
 	}
 	return out
+}
+
+var (
+	rowEnd    = regexp.MustCompile(`(?i)</tr>|<br\s*/?>|</p>|</caption>`)
+	tag       = regexp.MustCompile(`<[^>]*>`)
+	spaceRuns = regexp.MustCompile(`[ \t]+`)
+)
+
+// htmlText reduces HTML to plain text: one line per table row, cells separated by one space.
+func htmlText(h string) string {
+	h = rowEnd.ReplaceAllString(h, "\n")
+	h = html.UnescapeString(tag.ReplaceAllString(h, " "))
+	lines := strings.Split(h, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(spaceRuns.ReplaceAllString(l, " "))
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func firstLine(s string) string {

@@ -1,18 +1,11 @@
-// Package blogdata generates the blog's simulated regression data and fits it by closed-form
-// OLS with gonum, the independent reference every maximum likelihood method is compared with.
-//
-// The blog (shared seed, "Using PyTorch for Maximum Likelihood Estimation") draws N = 50000
-// observations of K = 100 regressors: an intercept and K−1 standard normals, true β standard
-// normal with 3 added to β₀, and y = Xβ + ε with ε ~ N(0, 1). Its start values are a fresh
-// standard-normal draw for β and σ = 1. Go's PCG generator replaces numpy's, so the numbers
-// differ from the blog's while the distributions are the same.
-package blogdata
+package blog
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -27,9 +20,14 @@ type Problem struct {
 }
 
 // Generate draws a blog-shaped problem from a PCG generator seeded with seed.
+//
+// The blog draws N = 50000 observations of K = 100 regressors: an intercept and K−1 standard
+// normals, true β standard normal with 3 added to β₀, and y = Xβ + ε with ε ~ N(0, 1). Its
+// start values are a fresh standard-normal draw for β and σ = 1. Go's PCG generator replaces
+// numpy's, so the numbers differ from the blog's while the distributions are the same.
 func Generate(n, k int, seed uint64) (*Problem, error) {
 	if n <= k || k < 1 {
-		return nil, fmt.Errorf("blogdata: need n > k ≥ 1, got n=%d, k=%d", n, k)
+		return nil, fmt.Errorf("blog: need n > k ≥ 1, got n=%d, k=%d", n, k)
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	p := &Problem{N: n, K: k, X: mat.NewDense(n, k, nil), Y: make([]float64, n), Beta: make([]float64, k), Sigma: 1}
@@ -54,8 +52,14 @@ func Generate(n, k int, seed uint64) (*Problem, error) {
 	return p, nil
 }
 
-// OLS is the closed-form least-squares fit, with the error variance on the maximum likelihood
-// scale SSR/N so that it matches the MLE exactly.
+// Dataset returns the problem's data as the columns "y" and "x" of likelihoods.NormalLinear.
+func (p *Problem) Dataset() (*mlx.Dataset, error) {
+	return mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+}
+
+// OLS is the closed-form least-squares fit, the independent reference every maximum
+// likelihood method is compared with (the tests of mlx and stderr use it too), with the error
+// variance on the maximum likelihood scale SSR/N so that it matches the MLE exactly.
 type OLS struct {
 	Beta  []float64 // (XᵀX)⁻¹Xᵀy
 	Sigma float64   // √(SSR/N), the MLE of σ
@@ -77,7 +81,7 @@ func FitOLS(x *mat.Dense, y []float64) (*OLS, error) {
 	xtx.SymOuterK(1, x.T())
 	var chol mat.Cholesky
 	if !chol.Factorize(&xtx) {
-		return nil, fmt.Errorf("blogdata: XᵀX is not positive definite")
+		return nil, fmt.Errorf("blog: XᵀX is not positive definite")
 	}
 	yv := mat.NewVecDense(n, y)
 	var xty, beta mat.VecDense

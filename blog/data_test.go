@@ -1,4 +1,4 @@
-package blogdata
+package blog
 
 import (
 	"math"
