@@ -23,9 +23,8 @@ func IsNotebook() bool { return gonbui.IsNotebook }
 // Display shows the figure in a GoNB notebook as one output that holds both an image/png
 // and an image/svg+xml rendering: the notebook front end shows one of them (JupyterLab
 // prefers the SVG), and exporters and viewers that lack SVG support fall back to the PNG,
-// which metadata sizes to the figure's CSS size (its DPI is higher, for sharpness). It then
-// waits until GoNB has received the output (gonbui.Sync), so that a display sent just before
-// the cell's program exits is not lost.
+// drawn at DefaultDPI for sharpness. It then waits until GoNB has received the output
+// (gonbui.Sync), so that a display sent just before the cell's program exits is not lost.
 //
 // GoNB's DisplaySvg is not used: it sends the SVG as text/html. Outside a notebook Display
 // does nothing, renders nothing and returns nil. In a notebook it returns an error if the
@@ -42,15 +41,14 @@ func Display(f *Figure) error {
 	if err != nil {
 		return err
 	}
-	// Jupyter reads an image's display size from metadata keyed by its MIME type.
-	w, h := f.cssSize()
+	// No display metadata (such as the PNG's width): GoNB carries outputs to the kernel with
+	// encoding/gob, which rejects nested maps in the metadata (measured: "gob: type not
+	// registered for interface: map[string]interface {}"), and the kernel would have to
+	// register the type too.
 	gonbui.SendData(&protocol.DisplayData{
 		Data: map[protocol.MIMEType]any{
 			protocol.MIMEImagePNG: png,
 			protocol.MIMEImageSVG: string(svg),
-		},
-		Metadata: map[string]any{
-			string(protocol.MIMEImagePNG): map[string]any{"width": w, "height": h},
 		},
 	})
 	gonbui.Sync()

@@ -23,9 +23,6 @@ import (
 // pixels), the size of its SVG.
 const DefaultDPI = 144
 
-// cssDPI is the resolution of a CSS pixel: 96 per inch.
-const cssDPI = 96
-
 // Figure is a grid of gonum plots drawn on one canvas: an optional title on top, the panels,
 // and an optional legend in a column right of the panels, outside them, so that it never
 // covers data. The figure functions (Convergence, Intervals, Timings) return Figures; their
@@ -176,11 +173,6 @@ func (f *Figure) render(format string) ([]byte, error) {
 
 // PNG returns the figure as a PNG image, at the figure's DPI.
 func (f *Figure) PNG() ([]byte, error) { return f.render("png") }
-
-// cssSize returns the figure's size in CSS pixels (96 per inch), rounded.
-func (f *Figure) cssSize() (w, h int) {
-	return int(f.Width.Dots(cssDPI) + 0.5), int(f.Height.Dots(cssDPI) + 0.5)
-}
 
 // SVG returns the figure as an SVG document.
 func (f *Figure) SVG() ([]byte, error) { return f.render("svg") }
