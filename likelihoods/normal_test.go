@@ -18,7 +18,7 @@ func TestNormalLinearLogLike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+	ds, err := p.Dataset()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func blogProblem(t testing.TB, n, k int, seed uint64) (*blog.Problem, *mlx.Datas
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+	ds, err := p.Dataset()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blog.Prob
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+	ds, err := p.Dataset()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSingular(t *testing.T) {
 	for i := range p.N {
 		p.X.Set(i, 2, p.X.At(i, 1))
 	}
-	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
+	ds, err := p.Dataset()
 	if err != nil {
 		t.Fatal(err)
 	}
