@@ -14,11 +14,14 @@ import (
 // records the backend and device for benchstat.
 var benchSizes = []struct{ n, k int }{{5000, 100}, {50000, 100}}
 
-// benchEvaluator returns a warmed evaluator (every program compiled) and the blog's start.
-func benchEvaluator(b *testing.B, n, k int) (*mlx.Evaluator, []float64) {
+// benchEvaluator returns an evaluator of the normal linear model, Batched or not, and the
+// blog's start.
+func benchEvaluator(b *testing.B, n, k int, batched bool) (*mlx.Evaluator, []float64) {
 	b.Helper()
 	p, ds, _ := blogProblem(b, n, k, 1)
-	ev, err := mlx.NewEvaluator(testbackend.Get(b), likelihoods.NormalLinear(k), ds)
+	m := likelihoods.NormalLinear(k)
+	m.Batched = batched
+	ev, err := mlx.NewEvaluator(testbackend.Get(b), m, ds)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,7 +32,7 @@ func benchEvaluator(b *testing.B, n, k int) (*mlx.Evaluator, []float64) {
 func BenchmarkValueGrad(b *testing.B) {
 	for _, sz := range benchSizes {
 		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
-			ev, u := benchEvaluator(b, sz.n, sz.k)
+			ev, u := benchEvaluator(b, sz.n, sz.k, true)
 			grad := make([]float64, len(u))
 			if _, err := ev.LogLikeGrad(u, grad); err != nil {
 				b.Fatal(err)
@@ -43,19 +46,24 @@ func BenchmarkValueGrad(b *testing.B) {
 	}
 }
 
+// BenchmarkHessian times the exact Hessian as p gradient-of-gradient passes (mode=passes) and
+// as one pass over p parameter copies (mode=batched, the default for Batched models).
 func BenchmarkHessian(b *testing.B) {
 	for _, sz := range benchSizes {
-		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
-			ev, u := benchEvaluator(b, sz.n, sz.k)
-			if _, err := ev.Hessian(u); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
+		for _, batched := range []bool{false, true} {
+			mode := map[bool]string{false: "passes", true: "batched"}[batched]
+			b.Run(fmt.Sprintf("model=normal/mode=%s/n=%d/k=%d", mode, sz.n, sz.k), func(b *testing.B) {
+				ev, u := benchEvaluator(b, sz.n, sz.k, batched)
 				if _, err := ev.Hessian(u); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				for b.Loop() {
+					if _, err := ev.Hessian(u); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -75,25 +75,10 @@ func (ps *programs) build(kind program, inputs []*graph.Node) []*graph.Node {
 		data.nodes[name] = inputs[i]
 	}
 	raw := inputs[nc:]
-	natural := make([]*graph.Node, len(raw))
-	for i, b := range m.Blocks {
-		natural[i] = raw[i]
-		if b.Transform == Positive {
-			natural[i] = graph.Exp(raw[i])
-		}
+	if m.Batched && (kind == progHessian || kind == progScoreObs) {
+		return ps.buildBatched(kind, data, raw)
 	}
-	llObs := m.LogLikeObs(Params{model: m, nodes: natural}, data)
-	n := inputs[0].Shape().Dimensions[0]
-	if llObs == nil || llObs.Rank() != 1 || llObs.Shape().Dimensions[0] != n {
-		got := "nil"
-		if llObs != nil {
-			got = llObs.Shape().String()
-		}
-		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned shape %s, want one value per observation, [%d]", m.Name, got, n))
-	}
-	if llObs.DType() != inputs[0].DType() {
-		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned %s, want %s", m.Name, llObs.DType(), inputs[0].DType()))
-	}
+	llObs := ps.logLikeObs(data, raw, 0)
 	switch kind {
 	case progValue:
 		return []*graph.Node{graph.ReduceAllSum(llObs)}
@@ -119,9 +104,64 @@ func (ps *programs) build(kind program, inputs []*graph.Node) []*graph.Node {
 		for _, gj := range components(grads) {
 			cols = append(cols, graph.Gradient(gj, w)[0])
 		}
-		return []*graph.Node{graph.Stack(cols, 1)}
+		return []*graph.Node{graph.Stack(cols, 0)} // p×n, as the batched form
 	}
 	panic(fmt.Errorf("mlx: unknown program %d", kind))
+}
+
+// buildBatched builds the Hessian or the scores of a Batched model in one pass. Each block u is
+// copied p times, U of shape [p, Size], so row b of the log-likelihood [p, n] is ℓ at the b-th
+// copy. The gradient G = ∂(Σ ℓ)/∂U has rows ∇ℓ(u), and Σ_b G[b, b] picks the b-th component in
+// row b: its gradient with respect to U is the Hessian, one row per copy. With weights W [p, n]
+// in place of the sum, the gradient of Σ_b G[b, b] with respect to W is the transposed score
+// matrix. Both are matrix-matrix work over X instead of p matrix-vector passes.
+func (ps *programs) buildBatched(kind program, data Data, raw []*graph.Node) []*graph.Node {
+	p := ps.model.NumParams()
+	copies := make([]*graph.Node, len(raw))
+	for i, r := range raw {
+		copies[i] = graph.BroadcastToDims(graph.ExpandAxes(r, 0), p, r.Shape().Dimensions[0])
+	}
+	llObs := ps.logLikeObs(data, copies, p)
+	eye := graph.ConvertDType(graph.Diagonal(llObs.Graph(), p), llObs.DType())
+	if kind == progHessian {
+		grad := graph.Concatenate(graph.Gradient(graph.ReduceAllSum(llObs), copies...), 1)
+		diag := graph.ReduceAllSum(graph.Mul(grad, eye))
+		return []*graph.Node{graph.Concatenate(graph.Gradient(diag, copies...), 1)}
+	}
+	w := graph.OnesLike(llObs)
+	grad := graph.Concatenate(graph.Gradient(graph.ReduceAllSum(graph.Mul(w, llObs)), copies...), 1)
+	diag := graph.ReduceAllSum(graph.Mul(grad, eye))
+	return []*graph.Node{graph.Gradient(diag, w)[0]}
+}
+
+// logLikeObs maps the unconstrained blocks to the natural scale, calls the model's LogLikeObs
+// and checks its shape: [n], or [batch, n] when batch > 0.
+func (ps *programs) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Node {
+	m := ps.model
+	natural := make([]*graph.Node, len(raw))
+	for i, b := range m.Blocks {
+		natural[i] = raw[i]
+		if b.Transform == Positive {
+			natural[i] = graph.Exp(raw[i])
+		}
+	}
+	llObs := m.LogLikeObs(Params{model: m, nodes: natural, batched: batch > 0}, data)
+	first := data.nodes[ps.columns[0]]
+	want := []int{first.Shape().Dimensions[0]}
+	if batch > 0 {
+		want = []int{batch, want[0]}
+	}
+	if llObs == nil || !slices.Equal(llObs.Shape().Dimensions, want) {
+		got := "nil"
+		if llObs != nil {
+			got = llObs.Shape().String()
+		}
+		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned shape %s, want one value per observation, %v", m.Name, got, want))
+	}
+	if llObs.DType() != first.DType() {
+		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned %s, want %s", m.Name, llObs.DType(), first.DType()))
+	}
+	return llObs
 }
 
 // components returns every entry of the per-block gradients as a scalar node, in flat order.
@@ -297,5 +337,8 @@ func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mat.NewDense(ev.data.n, len(u), outs[0]), nil
+	// The programs return the transposed scores, p×n: one row per parameter.
+	scores := mat.NewDense(ev.data.n, len(u), nil)
+	scores.Copy(mat.NewDense(len(u), ev.data.n, outs[0]).T())
+	return scores, nil
 }

@@ -88,6 +88,12 @@ type Model struct {
 	Blocks []Block
 	// LogLikeObs builds the per-observation log-likelihood.
 	LogLikeObs func(p Params, d Data) *graph.Node
+	// Batched declares that LogLikeObs also accepts a batch of parameter vectors: when
+	// Params.Batched is true every block arrives with a leading batch axis (Get returns
+	// [B, Size], Scalar [B, 1]) and LogLikeObs must return [B, n], row b the log-likelihood at
+	// the b-th vector. mlx then computes the exact Hessian and the per-observation scores in one
+	// pass over p copies of the parameters, matrix-matrix work, instead of p passes.
+	Batched bool
 }
 
 // Validate checks the model's declaration: at least one block, unique non-empty names,
@@ -241,11 +247,16 @@ func (m *Model) toNatural(u []float64) []float64 {
 
 // Params gives LogLikeObs the parameter blocks as graph nodes on their natural scale.
 type Params struct {
-	model *Model
-	nodes []*graph.Node
+	model   *Model
+	nodes   []*graph.Node
+	batched bool
 }
 
-// Get returns the named block as a node of shape [Size], on the natural scale.
+// Batched reports whether the blocks carry a leading batch axis (see Model.Batched).
+func (p Params) Batched() bool { return p.batched }
+
+// Get returns the named block as a node of shape [Size] (or [B, Size] when Batched), on the
+// natural scale.
 // It panics, listing the known blocks, if there is no such block; call it only while
 // building a graph.
 func (p Params) Get(name string) *graph.Node {
@@ -256,12 +267,16 @@ func (p Params) Get(name string) *graph.Node {
 	return p.nodes[i]
 }
 
-// Scalar returns a block of size 1 as a scalar node on the natural scale.
+// Scalar returns a block of size 1 as a scalar node on the natural scale (as a [B, 1] node
+// when Batched, ready to broadcast against [B, n]).
 // It panics if there is no such block or its size is not 1; call it only while building a graph.
 func (p Params) Scalar(name string) *graph.Node {
 	x := p.Get(name)
-	if x.Shape().Size() != 1 {
-		panic(fmt.Errorf("mlx: model %q: Scalar(%q) on a block of size %d", p.model.Name, name, x.Shape().Size()))
+	if x.Shape().Dimensions[x.Rank()-1] != 1 {
+		panic(fmt.Errorf("mlx: model %q: Scalar(%q) on a block of size %d", p.model.Name, name, x.Shape().Dimensions[x.Rank()-1]))
+	}
+	if p.batched {
+		return x
 	}
 	return graph.Reshape(x)
 }
