@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/mat"
 )
@@ -41,12 +40,17 @@ func Matrix(name string, m mat.Matrix) Column {
 }
 
 // Dataset holds validated data inputs as tensors, ready to be fed to compiled programs.
-// Its tensors stay cached on the backend between calls, so a Dataset should be built once and
-// reused for every evaluation on the same data.
+//
+// A Dataset is one or more chunks of rows (see Chunks). A one-chunk Dataset stays cached on the
+// backend between calls, so build it once and reuse it for every evaluation on the same data.
+// The chunks of a larger Dataset are streamed: each is sent to the backend, evaluated and
+// dropped from the backend again, and the log-likelihood, gradient and Hessian are exact sums
+// over the chunks. Memory then holds the data once, on the host, plus one chunk on the backend.
 type Dataset struct {
-	names   []string // sorted, so the graph's input order does not depend on construction order
-	tensors map[string]*tensors.Tensor
-	n       int
+	names  []string                     // sorted, so the graph's input order does not depend on construction order
+	chunks []map[string]*tensors.Tensor // row blocks, in order
+	rows   []int                        // rows of each chunk
+	n      int
 }
 
 // NewDataset validates the columns and returns a Dataset. It returns an error naming the
@@ -57,13 +61,14 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 	if len(columns) == 0 {
 		return nil, fmt.Errorf("mlx: dataset has no columns")
 	}
-	ds := &Dataset{tensors: map[string]*tensors.Tensor{}, n: -1}
+	ts := map[string]*tensors.Tensor{}
+	ds := &Dataset{n: -1}
 	var first string
 	for _, c := range columns {
 		if c.Name == "" {
 			return nil, fmt.Errorf("mlx: dataset column with no name")
 		}
-		if _, dup := ds.tensors[c.Name]; dup {
+		if _, dup := ts[c.Name]; dup {
 			return nil, fmt.Errorf("mlx: dataset column %q given twice", c.Name)
 		}
 		dims := c.Dims
@@ -91,12 +96,46 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 				return nil, fmt.Errorf("mlx: dataset column %q has %v at observation %d", c.Name, v, i/(size/dims[0]))
 			}
 		}
-		ds.tensors[c.Name] = tensors.FromFlatDataAndDimensions(slices.Clone(c.Values), dims...)
+		ts[c.Name] = tensors.FromFlatDataAndDimensions(slices.Clone(c.Values), dims...)
 		ds.names = append(ds.names, c.Name)
 	}
 	slices.Sort(ds.names)
+	ds.chunks, ds.rows = []map[string]*tensors.Tensor{ts}, []int{ds.n}
 	return ds, nil
 }
+
+// Chunks joins datasets with the same columns into one whose rows are theirs, in order, kept as
+// separate chunks: evaluations stream the chunks through the backend one at a time and sum
+// their log-likelihoods, gradients and Hessians exactly. Use it for data larger than the
+// backend's memory (or than a GPU's), built a chunk at a time so the rows are never all in one
+// Go slice. Chunks of equal shapes share one compiled program; a smaller last chunk compiles
+// one more. It returns an error naming the first part whose columns or trailing dimensions
+// differ from the first part's.
+func Chunks(parts ...*Dataset) (*Dataset, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("mlx: Chunks of no datasets")
+	}
+	first := parts[0]
+	ds := &Dataset{names: first.names}
+	for i, p := range parts {
+		if !slices.Equal(p.names, first.names) {
+			return nil, fmt.Errorf("mlx: Chunks: part %d has columns %v, part 0 has %v", i, p.names, first.names)
+		}
+		for _, name := range p.names {
+			got, want := p.chunks[0][name].Shape().Dimensions[1:], first.chunks[0][name].Shape().Dimensions[1:]
+			if !slices.Equal(got, want) {
+				return nil, fmt.Errorf("mlx: Chunks: column %q of part %d has rows of shape %v, part 0 %v", name, i, got, want)
+			}
+		}
+		ds.chunks = append(ds.chunks, p.chunks...)
+		ds.rows = append(ds.rows, p.rows...)
+		ds.n += p.n
+	}
+	return ds, nil
+}
+
+// NumChunks returns the number of row chunks.
+func (ds *Dataset) NumChunks() int { return len(ds.chunks) }
 
 // NumObs returns the number of observations, the first dimension shared by all columns.
 func (ds *Dataset) NumObs() int { return ds.n }
@@ -104,22 +143,23 @@ func (ds *Dataset) NumObs() int { return ds.n }
 // Names returns the column names, sorted.
 func (ds *Dataset) Names() []string { return slices.Clone(ds.names) }
 
-// shapes returns the column shapes in name order: the key of a compiled program.
-func (ds *Dataset) shapes() []shapes.Shape {
-	s := make([]shapes.Shape, len(ds.names))
-	for i, name := range ds.names {
-		s[i] = ds.tensors[name].Shape()
-	}
-	return s
-}
-
-// inputs returns the column tensors in name order.
-func (ds *Dataset) inputs() []any {
+// inputs returns the column tensors of chunk c in name order.
+func (ds *Dataset) inputs(c int) []any {
 	in := make([]any, len(ds.names))
 	for i, name := range ds.names {
-		in[i] = ds.tensors[name]
+		in[i] = ds.chunks[c][name]
 	}
 	return in
+}
+
+// release drops chunk c's copies on the backend, when the dataset is streamed.
+func (ds *Dataset) release(c int) {
+	if len(ds.chunks) == 1 {
+		return
+	}
+	for _, t := range ds.chunks[c] {
+		_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+	}
 }
 
 // Data gives LogLikeObs the named data inputs as graph nodes.

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -228,64 +229,103 @@ func (ev *Evaluator) Compilations() int { return int(ev.progs.compiles.Load()) }
 // use anyway; the per-observation score program is left to its first use.
 func (ev *Evaluator) Precompile() error {
 	return guard.Run(func() error {
+		params := ev.paramTensors(make([]float64, ev.model.NumParams()))
+		defer finalize(params)
 		for _, kind := range []program{progValue, progValueGrad, progHessian} {
 			e, err := ev.progs.exec(kind)
 			if err != nil {
 				return err
 			}
-			if err := e.PreCompile(ev.args(make([]float64, ev.model.NumParams()))...); err != nil {
-				return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+			for c := range ev.data.chunks {
+				if c > 0 && ev.data.rows[c] == ev.data.rows[c-1] {
+					continue // same shapes, same compiled graph
+				}
+				if err := e.PreCompile(ev.args(c, params)...); err != nil {
+					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+				}
 			}
 		}
 		return nil
 	})
 }
 
-// args returns the inputs of a program: the data columns, then one tensor per block of u.
-func (ev *Evaluator) args(u []float64) []any {
-	args := ev.data.inputs()
+// paramTensors returns one tensor per block of u.
+func (ev *Evaluator) paramTensors(u []float64) []*tensors.Tensor {
+	ts := make([]*tensors.Tensor, len(ev.model.Blocks))
 	off := 0
-	for _, b := range ev.model.Blocks {
-		args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size))
+	for i, b := range ev.model.Blocks {
+		ts[i] = tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size)
 		off += b.Size
+	}
+	return ts
+}
+
+func finalize(ts []*tensors.Tensor) {
+	for _, t := range ts {
+		t.FinalizeAll()
+	}
+}
+
+// args returns the inputs of a program on chunk c: its data columns, then the parameter blocks.
+func (ev *Evaluator) args(c int, params []*tensors.Tensor) []any {
+	args := ev.data.inputs(c)
+	for _, t := range params {
+		args = append(args, t)
 	}
 	return args
 }
 
-// run executes a program at the unconstrained parameters u and returns its outputs as flat
-// float64 slices.
-func (ev *Evaluator) run(kind program, u []float64) ([][]float64, error) {
+// runChunks executes a program at the unconstrained parameters u on every chunk of the data,
+// in order, and passes each chunk's outputs, as flat float64 slices, to each.
+func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs [][]float64)) error {
 	if len(u) != ev.model.NumParams() {
-		return nil, fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
+		return fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
 	}
-	var outs [][]float64
 	err := guard.Run(func() error {
 		e, err := ev.progs.exec(kind)
 		if err != nil {
 			return err
 		}
-		args := ev.args(u)
-		results, err := e.Exec(args...)
-		for _, a := range args[len(ev.data.names):] {
-			a.(*tensors.Tensor).FinalizeAll()
-		}
-		if err != nil {
-			return err
-		}
-		for _, r := range results {
-			flat, err := tensors.CopyFlatData[float64](r)
-			r.FinalizeAll()
+		params := ev.paramTensors(u)
+		defer finalize(params)
+		for c := range ev.data.chunks {
+			results, err := e.Exec(ev.args(c, params)...)
+			ev.data.release(c)
 			if err != nil {
 				return err
 			}
-			outs = append(outs, flat)
+			outs := make([][]float64, len(results))
+			for i, r := range results {
+				outs[i], err = tensors.CopyFlatData[float64](r)
+				r.FinalizeAll()
+				if err != nil {
+					return err
+				}
+			}
+			each(c, outs)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+		return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
 	}
-	return outs, nil
+	return nil
+}
+
+// run executes a program on every chunk and returns its outputs summed over the chunks: the
+// log-likelihood, its gradient and its Hessian are sums over observations.
+func (ev *Evaluator) run(kind program, u []float64) ([][]float64, error) {
+	var sums [][]float64
+	err := ev.runChunks(kind, u, func(c int, outs [][]float64) {
+		if sums == nil {
+			sums = outs
+			return
+		}
+		for i, o := range outs {
+			floats.Add(sums[i], o)
+		}
+	})
+	return sums, err
 }
 
 // LogLike returns the log-likelihood at the unconstrained parameters u.
@@ -333,12 +373,16 @@ func (ev *Evaluator) Hessian(u []float64) (*mat.SymDense, error) {
 // log-likelihood with respect to u. The rows sum to the gradient; OPG and sandwich covariances
 // are built from them.
 func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) {
-	outs, err := ev.run(progScoreObs, u)
+	scores := mat.NewDense(ev.data.n, len(u), nil)
+	row := 0
+	err := ev.runChunks(progScoreObs, u, func(c int, outs [][]float64) {
+		// The programs return the transposed scores, p×rows: one row per parameter.
+		rows := ev.data.rows[c]
+		scores.Slice(row, row+rows, 0, len(u)).(*mat.Dense).Copy(mat.NewDense(len(u), rows, outs[0]).T())
+		row += rows
+	})
 	if err != nil {
 		return nil, err
 	}
-	// The programs return the transposed scores, p×n: one row per parameter.
-	scores := mat.NewDense(ev.data.n, len(u), nil)
-	scores.Copy(mat.NewDense(len(u), ev.data.n, outs[0]).T())
 	return scores, nil
 }

@@ -1,6 +1,7 @@
 package mlx_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -389,5 +390,73 @@ func TestBatchedMatchesPasses(t *testing.T) {
 	}
 	if d := maxRelDiff(ss[0].RawMatrix().Data, ss[1].RawMatrix().Data, 1); d > 1e-12 {
 		t.Errorf("batched scores differ from p passes by %.3g relative", d)
+	}
+}
+
+// TestChunks checks that a dataset streamed in chunks gives the same log-likelihood, gradient,
+// Hessian, scores and fit as the whole dataset, and that equal chunks share compiled graphs.
+func TestChunks(t *testing.T) {
+	b := testbackend.Get(t)
+	p, whole, ols := blogProblem(t, 1000, 3, 16)
+	var parts []*mlx.Dataset
+	for lo := 0; lo < p.N; lo += 300 { // 300, 300, 300 and a last chunk of 100 rows
+		hi := min(lo+300, p.N)
+		part, err := mlx.NewDataset(mlx.Vector("y", p.Y[lo:hi]), mlx.Matrix("x", p.X.Slice(lo, hi, 0, p.K)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, part)
+	}
+	chunked, err := mlx.Chunks(parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunked.NumObs() != p.N || chunked.NumChunks() != 4 {
+		t.Fatalf("chunked: %d observations in %d chunks", chunked.NumObs(), chunked.NumChunks())
+	}
+	m := likelihoods.NormalLinear(p.K)
+	u := append(append([]float64(nil), p.Start[:p.K]...), math.Log(1.2))
+	evs := make([]*mlx.Evaluator, 2)
+	for i, ds := range []*mlx.Dataset{whole, chunked} {
+		if evs[i], err = mlx.NewEvaluator(b, m, ds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g0, g1 := make([]float64, len(u)), make([]float64, len(u))
+	ll0, err0 := evs[0].LogLikeGrad(u, g0)
+	ll1, err1 := evs[1].LogLikeGrad(u, g1)
+	h0, _ := evs[0].Hessian(u)
+	h1, err2 := evs[1].Hessian(u)
+	s0, _ := evs[0].ScoreObs(u)
+	s1, err3 := evs[1].ScoreObs(u)
+	if err := errors.Join(err0, err1, err2, err3); err != nil {
+		t.Fatal(err)
+	}
+	// The same terms summed in another order: rounding only, 1e-12 relative.
+	if d := maxRelDiff([]float64{ll1}, []float64{ll0}, 1); d > 1e-12 {
+		t.Errorf("log-likelihood: chunked %v, whole %v", ll1, ll0)
+	}
+	if d := maxRelDiff(g1, g0, 1); d > 1e-12 {
+		t.Errorf("gradient: chunked %v, whole %v", g1, g0)
+	}
+	if d := maxRelDiff(h1.RawSymmetric().Data, h0.RawSymmetric().Data, 1); d > 1e-12 {
+		t.Errorf("Hessian differs by %.3g relative", d)
+	}
+	if !mat.EqualApprox(s0, s1, 1e-12) {
+		t.Error("scores differ")
+	}
+	res, err := mlx.FitEvaluator(evs[1], &mlx.Settings{Start: p.Start}, &mlx.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range res.Estimates {
+		if math.Abs(v-ols.Estimates()[i]) > 1e-6 {
+			t.Errorf("chunked fit: %s = %v, OLS %v", res.Labels()[i], v, ols.Estimates()[i])
+		}
+	}
+
+	_, other, _ := blogProblem(t, 10, 2, 17)
+	if _, err := mlx.Chunks(whole, other); err == nil || !strings.Contains(err.Error(), `column "x" of part 1 has rows of shape [2], part 0 [3]`) {
+		t.Errorf("mismatched chunks: error %v", err)
 	}
 }
