@@ -30,26 +30,63 @@ func Generate(n, k int, seed uint64) (*Problem, error) {
 		return nil, fmt.Errorf("blog: need n > k ≥ 1, got n=%d, k=%d", n, k)
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	p := &Problem{N: n, K: k, X: mat.NewDense(n, k, nil), Y: make([]float64, n), Beta: make([]float64, k), Sigma: 1}
+	p := &Problem{N: n, K: k, Beta: make([]float64, k), Sigma: 1}
 	for j := range p.Beta {
 		p.Beta[j] = r.NormFloat64()
 	}
 	p.Beta[0] += 3
-	for i := range n {
-		p.X.Set(i, 0, 1)
-		for j := 1; j < k; j++ {
-			p.X.Set(i, j, r.NormFloat64())
-		}
-	}
-	for i := range n {
-		p.Y[i] = mat.Dot(p.X.RowView(i), mat.NewVecDense(k, p.Beta)) + p.Sigma*r.NormFloat64()
-	}
+	p.X, p.Y = p.rows(r, n)
 	p.Start = make([]float64, k+1)
 	for j := range k {
 		p.Start[j] = r.NormFloat64()
 	}
 	p.Start[k] = 1
 	return p, nil
+}
+
+// rows draws n rows of the design (intercept, then standard normals) and their responses.
+func (p *Problem) rows(r *rand.Rand, n int) (*mat.Dense, []float64) {
+	x, y := mat.NewDense(n, p.K, nil), make([]float64, n)
+	for i := range n {
+		x.Set(i, 0, 1)
+		for j := 1; j < p.K; j++ {
+			x.Set(i, j, r.NormFloat64())
+		}
+	}
+	for i := range n {
+		y[i] = mat.Dot(x.RowView(i), mat.NewVecDense(p.K, p.Beta)) + p.Sigma*r.NormFloat64()
+	}
+	return x, y
+}
+
+// GenerateChunked draws a blog-shaped problem of n rows straight into a chunked Dataset (see
+// mlx.Chunks) of chunks of at most rows rows, so that the data exist once, in the dataset: for
+// n = 10⁷ and k = 100 that is 8 GB, where Generate plus a Dataset would hold two copies.
+// β and σ are Generate's for the same seed; the start values and the rows (one generator per
+// chunk) differ from Generate's. The returned Problem has no X and Y.
+func GenerateChunked(n, k int, seed uint64, rows int) (*Problem, *mlx.Dataset, error) {
+	if rows < 1 {
+		return nil, nil, fmt.Errorf("blog: chunks of %d rows", rows)
+	}
+	p, err := Generate(k+1, k, seed) // β, σ and the start; its k+1 rows are dropped
+	if err != nil {
+		return nil, nil, err
+	}
+	if n <= k {
+		return nil, nil, fmt.Errorf("blog: need n > k ≥ 1, got n=%d, k=%d", n, k)
+	}
+	p.N, p.X, p.Y = n, nil, nil
+	var parts []*mlx.Dataset
+	for c, lo := uint64(0), 0; lo < n; c, lo = c+1, lo+rows {
+		x, y := p.rows(rand.New(rand.NewPCG(seed, c+1)), min(rows, n-lo))
+		part, err := mlx.NewDataset(mlx.Vector("y", y), mlx.Matrix("x", x))
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, part)
+	}
+	ds, err := mlx.Chunks(parts...)
+	return p, ds, err
 }
 
 // Dataset returns the problem's data as the columns "y" and "x" of likelihoods.NormalLinear.

@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gomle/gomle/blog"
@@ -90,10 +91,106 @@ func main() {
 	batched := flag.Bool("batched", false, "exact Hessian in one pass over p parameter copies")
 	dataDir := flag.String("data", "", "also write the data for peers.py into this folder")
 	jsonPath := flag.String("json", "", "write the results as JSON to this file")
+	chunkRows := flag.Int("chunk-rows", 0, "instead of W1-W3: stream the data in chunks of this many rows and time value+gradient, an L-BFGS fit and (with -hessian) the exact Hessian, with the peak memory")
+	hessian := flag.Bool("hessian", false, "with -chunk-rows, also time the exact Hessian")
 	flag.Parse()
-	if err := run(*n, *k, *seed, *reps, *sgdIters, *batched, *dataDir, *jsonPath); err != nil {
+	var err error
+	if *chunkRows > 0 {
+		err = runChunked(*n, *k, *seed, *reps, *chunkRows, *hessian, *jsonPath)
+	} else {
+		err = run(*n, *k, *seed, *reps, *sgdIters, *batched, *dataDir, *jsonPath)
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// chunkedReport is the output of -chunk-rows.
+type chunkedReport struct {
+	Tool          string             `json:"tool"`
+	BackendConfig string             `json:"backend_config"`
+	N             int                `json:"n"`
+	K             int                `json:"k"`
+	ChunkRows     int                `json:"chunk_rows"`
+	Chunks        int                `json:"chunks"`
+	Seconds       map[string]timing  `json:"seconds"`
+	FirstSeconds  map[string]float64 `json:"first_run_seconds"`
+	FitIterations int                `json:"fit_iterations"`
+	FitStatus     string             `json:"fit_status"`
+	FitMaxAbsErr  float64            `json:"fit_max_abs_diff_vs_true_beta"`
+	PeakRSSGiB    float64            `json:"peak_rss_gib"`
+	DataGiB       float64            `json:"data_gib"`
+}
+
+// runChunked times evaluations over data streamed in chunks, for data larger than memory.
+func runChunked(n, k int, seed uint64, reps, rows int, hessian bool, jsonPath string) error {
+	prob, data, err := blog.GenerateChunked(n, k, seed, rows)
+	if err != nil {
+		return err
+	}
+	backend, config, err := mlx.NewBackend()
+	if err != nil {
+		return err
+	}
+	ev, err := mlx.NewEvaluator(backend, likelihoods.NormalLinear(k), data)
+	if err != nil {
+		return err
+	}
+	rep := &chunkedReport{Tool: "gomle", BackendConfig: config, N: n, K: k, ChunkRows: rows, Chunks: data.NumChunks(),
+		Seconds: map[string]timing{}, FirstSeconds: map[string]float64{}, DataGiB: float64(n*(k+1)*8) / (1 << 30)}
+	u := append(append([]float64(nil), prob.Start[:k]...), 0)
+	grad := make([]float64, len(u))
+	if rep.Seconds["value_grad"], rep.FirstSeconds["value_grad"], err = repeat(reps, func() error {
+		_, err := ev.LogLikeGrad(u, grad)
+		return err
+	}); err != nil {
+		return err
+	}
+	if hessian {
+		if rep.Seconds["hessian"], rep.FirstSeconds["hessian"], err = repeat(reps, func() error {
+			_, err := ev.Hessian(u)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	t := time.Now()
+	res, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: prob.Start, SkipHessian: true}, &mlx.LBFGS{})
+	if err != nil {
+		return err
+	}
+	rep.Seconds["lbfgs_fit"] = summarize([]float64{time.Since(t).Seconds()})
+	rep.FitIterations, rep.FitStatus = res.Iterations, res.Status.String()
+	for j := range k {
+		rep.FitMaxAbsErr = math.Max(rep.FitMaxAbsErr, math.Abs(res.Estimates[j]-prob.Beta[j]))
+	}
+	rep.PeakRSSGiB = peakRSS()
+	out, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(out))
+	if jsonPath != "" {
+		return os.WriteFile(jsonPath, out, 0o644)
+	}
+	return nil
+}
+
+// peakRSS returns the process's peak resident memory (VmHWM) in GiB, or NaN if unknown.
+func peakRSS() float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return math.NaN()
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%f kB", &kb); err == nil {
+				return kb / (1 << 20)
+			}
+		}
+	}
+	return math.NaN()
 }
 
 func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonPath string) error {
