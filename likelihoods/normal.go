@@ -27,14 +27,10 @@ func NormalLinear(k int) *mlx.Model {
 	if k < 1 {
 		panic(fmt.Sprintf("likelihoods: NormalLinear needs at least one regressor, got k=%d", k))
 	}
-	labels := make([]string, k)
-	for i := range labels {
-		labels[i] = fmt.Sprintf("b%d", i)
-	}
 	return &mlx.Model{
 		Name: "normal linear",
 		Blocks: []mlx.Block{
-			{Name: "beta", Size: k, Labels: labels},
+			{Name: "beta", Size: k, Labels: coefLabels(k)},
 			{Name: "sigma", Size: 1, Transform: mlx.Positive},
 		},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
