@@ -19,9 +19,11 @@ import (
 
 // reference is the part of a testdata/*.json reference file the tests use.
 type reference struct {
-	Params []float64 `json:"params"`
-	BSE    []float64 `json:"bse"`
-	LLF    float64   `json:"llf"`
+	Params     []float64 `json:"params"`
+	BSE        []float64 `json:"bse"`
+	BSERobust  []float64 `json:"bse_robust"`
+	BSECluster []float64 `json:"bse_cluster"`
+	LLF        float64   `json:"llf"`
 }
 
 func readReference(t *testing.T, name string) reference {
@@ -88,7 +90,7 @@ func design(cols map[string][]float64, names []string, n int, round32 bool) *mat
 // checkFit fits m and compares it with the reference: parameters and OIM standard errors to
 // 1e-6 relative, the issue's bar, the log-likelihood to 1e-6 absolute; and the exact Hessian at
 // the estimates against central differences of the exact gradient (1e-6 relative).
-func checkFit(t *testing.T, m *mlx.Model, ds *mlx.Dataset, ref reference) {
+func checkFit(t *testing.T, m *mlx.Model, ds *mlx.Dataset, ref reference) *mlx.Result {
 	t.Helper()
 	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
 	if err != nil {
@@ -125,6 +127,20 @@ func checkFit(t *testing.T, m *mlx.Model, ds *mlx.Dataset, ref reference) {
 			if d := math.Abs(res.Hessian.At(i, j)-jac.At(i, j)) / math.Max(1, math.Abs(jac.At(i, j))); d > 1e-6 {
 				t.Errorf("Hessian[%d,%d] = %v, finite differences of the gradient %v", i, j, res.Hessian.At(i, j), jac.At(i, j))
 			}
+		}
+	}
+	return res
+}
+
+// checkSE compares standard errors with a reference to 1e-6 relative.
+func checkSE(t *testing.T, kind string, est *stderr.Estimates, err error, want []float64) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", kind, err)
+	}
+	for i, w := range want {
+		if d := math.Abs(est.SE[i]-w) / w; d > 1e-6 {
+			t.Errorf("%s SE[%d] = %.10g, reference %.10g (relative %.2g)", kind, i, est.SE[i], w, d)
 		}
 	}
 }
@@ -170,5 +186,17 @@ func TestShipsPoissonExposure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFit(t, likelihoods.Poisson(3, true), ds, readReference(t, "ships_poisson_exposure.json"))
+	ref := readReference(t, "ships_poisson_exposure.json")
+	res := checkFit(t, likelihoods.Poisson(3, true), ds, ref)
+	est, err := stderr.Robust(res)
+	checkSE(t, "robust", est, err, ref.BSERobust)
+	groups := make([]int, n)
+	for i, g := range keep["ship"] {
+		groups[i] = int(g)
+	}
+	est, err = stderr.Cluster(res, groups)
+	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
+	if _, err := stderr.Cluster(res, groups[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 34 observations") {
+		t.Errorf("short groups: error %v", err)
+	}
 }

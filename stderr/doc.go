@@ -2,8 +2,9 @@
 // p-values, confidence intervals and summary tables.
 //
 // Hessian uses the inverse observed information (the exact Hessian mlx computed by automatic
-// differentiation), OPG the outer product of the per-observation scores, and Sandwich the
-// robust combination of the two. Covariances are computed on the optimizer's unconstrained
+// differentiation), OPG the outer product of the per-observation scores, Sandwich the robust
+// combination of the two (HC0), Robust Stata's vce(robust) (HC0 · n/(n−1)) and Cluster Stata's
+// vce(cluster) (cluster sums of scores, · G/(G−1)). Covariances are computed on the optimizer's unconstrained
 // scale and mapped to the natural scale by the delta method, so σ fitted as log σ is reported
 // as σ with its standard error σ̂·se(log σ̂).
 //

@@ -17,7 +17,7 @@ import (
 type Estimates struct {
 	// Result is the fit the estimates come from.
 	Result *mlx.Result
-	// Kind names the covariance estimator: "OIM", "OPG" or "Sandwich".
+	// Kind names the covariance estimator: "OIM", "OPG", "Sandwich", "Robust" or "Cluster".
 	Kind string
 	// Labels, Params, SE, Z, P, Lower and Upper have one entry per parameter, in flat order.
 	Labels []string
@@ -70,29 +70,90 @@ func OPG(res *mlx.Result) (*Estimates, error) {
 	return newEstimates(res, "OPG", covU)
 }
 
-// Sandwich returns the estimates with the Huber–White robust covariance H⁻¹(Σ sᵢsᵢᵀ)H⁻¹,
-// valid when the model's density is misspecified but its score still has mean zero
-// (Stata's "robust", without the n/(n−1) small-sample factor).
+// Sandwich returns the estimates with the Huber–White robust covariance H⁻¹(Σ sᵢsᵢᵀ)H⁻¹ (HC0),
+// valid when the model's density is misspecified but its score still has mean zero.
 func Sandwich(res *mlx.Result) (*Estimates, error) {
+	scores, err := scoreObs(res)
+	if err != nil {
+		return nil, err
+	}
+	return sandwich(res, "Sandwich", scores, 1)
+}
+
+// Robust returns Stata's vce(robust) for maximum likelihood: the sandwich scaled by n/(n−1).
+func Robust(res *mlx.Result) (*Estimates, error) {
+	scores, err := scoreObs(res)
+	if err != nil {
+		return nil, err
+	}
+	n := float64(res.NumObs)
+	return sandwich(res, "Robust", scores, n/(n-1))
+}
+
+// Cluster returns Stata's vce(cluster): H⁻¹(Σ_g u_g u_gᵀ)H⁻¹ · G/(G−1), where u_g sums the scores
+// of cluster g and G is the number of clusters. groups gives each observation's cluster, in
+// data order. It returns an error if groups does not have one entry per observation or names
+// fewer than two clusters.
+func Cluster(res *mlx.Result, groups []int) (*Estimates, error) {
+	if res == nil {
+		return nil, fmt.Errorf("stderr: nil result")
+	}
+	if len(groups) != res.NumObs {
+		return nil, fmt.Errorf("stderr: Cluster: %d group labels for %d observations", len(groups), res.NumObs)
+	}
+	scores, err := scoreObs(res)
+	if err != nil {
+		return nil, err
+	}
+	index := map[int]int{}
+	for _, g := range groups {
+		if _, ok := index[g]; !ok {
+			index[g] = len(index)
+		}
+	}
+	if len(index) < 2 {
+		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", len(index))
+	}
+	_, p := scores.Dims()
+	sums := mat.NewDense(len(index), p, nil)
+	for i, g := range groups {
+		row := sums.RawRowView(index[g])
+		for j := range p {
+			row[j] += scores.At(i, j)
+		}
+	}
+	nc := float64(len(index))
+	return sandwich(res, "Cluster", sums, nc/(nc-1))
+}
+
+// scoreObs returns the per-observation scores at the estimates.
+func scoreObs(res *mlx.Result) (*mat.Dense, error) {
+	if res == nil {
+		return nil, fmt.Errorf("stderr: nil result")
+	}
+	return res.ScoreObs()
+}
+
+// sandwich returns scale · H⁻¹(Σ r rᵀ)H⁻¹, summed over the rows r of scores, on the unconstrained scale,
+// mapped to the natural scale.
+func sandwich(res *mlx.Result, kind string, scores *mat.Dense, scale float64) (*Estimates, error) {
 	bread, err := inverseInformation(res)
 	if err != nil {
 		return nil, err
 	}
-	meat, err := outerProduct(res)
-	if err != nil {
-		return nil, err
-	}
+	_, p := scores.Dims()
+	meat := mat.NewSymDense(p, nil)
+	meat.SymOuterK(scale, scores.T())
 	var tmp, sw mat.Dense
 	tmp.Mul(bread, meat)
 	sw.Mul(&tmp, bread)
-	p := sw.RawMatrix().Rows
 	covU := mat.NewSymDense(p, nil)
 	for i := range p {
 		for j := i; j < p; j++ {
 			covU.SetSym(i, j, 0.5*(sw.At(i, j)+sw.At(j, i)))
 		}
 	}
-	return newEstimates(res, "Sandwich", covU)
+	return newEstimates(res, kind, covU)
 }
 
 // inverseInformation returns −H⁻¹ on the unconstrained scale.
@@ -111,10 +172,7 @@ func inverseInformation(res *mlx.Result) (*mat.SymDense, error) {
 
 // outerProduct returns Σ sᵢsᵢᵀ of the per-observation scores on the unconstrained scale.
 func outerProduct(res *mlx.Result) (*mat.SymDense, error) {
-	if res == nil {
-		return nil, fmt.Errorf("stderr: nil result")
-	}
-	scores, err := res.ScoreObs()
+	scores, err := scoreObs(res)
 	if err != nil {
 		return nil, err
 	}
