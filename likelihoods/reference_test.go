@@ -160,9 +160,10 @@ func TestSpector(t *testing.T) {
 	t.Run("probit", func(t *testing.T) { checkFit(t, likelihoods.Probit(4), ds, readReference(t, "spector_probit.json")) })
 }
 
-// TestShipsPoissonExposure reproduces Stata's poisson accident yr_con op_75_79,
-// exposure(service), on the 34 complete rows of ships.csv.
-func TestShipsPoissonExposure(t *testing.T) {
+// shipsData returns the 34 complete rows of ships.csv as a dataset with y = accident,
+// x = (yr_con, op_75_79, const) and offset = log(service), and the ship of each row.
+func shipsData(t *testing.T) (*mlx.Dataset, []int) {
+	t.Helper()
 	cols := readTable(t, "ships.csv", ',')
 	keep := map[string][]float64{}
 	for i, s := range cols["service"] {
@@ -186,17 +187,35 @@ func TestShipsPoissonExposure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := readReference(t, "ships_poisson_exposure.json")
-	res := checkFit(t, likelihoods.Poisson(3, true), ds, ref)
-	est, err := stderr.Robust(res)
-	checkSE(t, "robust", est, err, ref.BSERobust)
 	groups := make([]int, n)
 	for i, g := range keep["ship"] {
 		groups[i] = int(g)
 	}
+	return ds, groups
+}
+
+// TestShipsPoissonExposure reproduces Stata's poisson accident yr_con op_75_79,
+// exposure(service), with OIM, robust and cluster(ship) errors.
+func TestShipsPoissonExposure(t *testing.T) {
+	ds, groups := shipsData(t)
+	ref := readReference(t, "ships_poisson_exposure.json")
+	res := checkFit(t, likelihoods.Poisson(3, true), ds, ref)
+	est, err := stderr.Robust(res)
+	checkSE(t, "robust", est, err, ref.BSERobust)
 	est, err = stderr.Cluster(res, groups)
 	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
 	if _, err := stderr.Cluster(res, groups[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 34 observations") {
 		t.Errorf("short groups: error %v", err)
 	}
+}
+
+// TestShipsNegBin2Exposure reproduces Stata's nbreg accident yr_con op_75_79,
+// exposure(service): β and α (estimated as log α, reported by the delta method as Stata does),
+// OIM and cluster(ship) errors, and the log-likelihood.
+func TestShipsNegBin2Exposure(t *testing.T) {
+	ds, groups := shipsData(t)
+	ref := readReference(t, "ships_negbin2_exposure.json")
+	res := checkFit(t, likelihoods.NegBin2(3, true), ds, ref)
+	est, err := stderr.Cluster(res, groups)
+	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
 }
