@@ -23,11 +23,7 @@ func NegBin2(k int, offset bool) *mlx.Model {
 		Name:   "negative binomial (NB2)",
 		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}, {Name: "alpha", Size: 1, Transform: mlx.Positive}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			y := d.Get("y")
-			eta := graph.Dot(d.Get("x"), p.Get("beta"))
-			if offset {
-				eta = graph.Add(eta, d.Get("offset"))
-			}
+			y, eta := d.Get("y"), countIndex(p, d, offset)
 			r := graph.Inverse(p.Scalar("alpha"))
 			// log(r + μ) = log r + log(1 + αμ), computed as logaddexp(log r, η) to stay finite.
 			logR := graph.Log(r)

@@ -23,12 +23,18 @@ func Poisson(k int, offset bool) *mlx.Model {
 		Name:   "poisson",
 		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			y := d.Get("y")
-			eta := graph.Dot(d.Get("x"), p.Get("beta"))
-			if offset {
-				eta = graph.Add(eta, d.Get("offset"))
-			}
+			y, eta := d.Get("y"), countIndex(p, d, offset)
 			return graph.Sub(graph.Sub(graph.Mul(y, eta), graph.Exp(eta)), LogGamma(graph.OnePlus(y)))
 		},
 	}
+}
+
+// countIndex returns the linear index of a count model, xᵢβ + oᵢ, the offset column included
+// when offset is true.
+func countIndex(p mlx.Params, d mlx.Data, offset bool) *graph.Node {
+	eta := graph.Dot(d.Get("x"), p.Get("beta"))
+	if offset {
+		eta = graph.Add(eta, d.Get("offset"))
+	}
+	return eta
 }
