@@ -165,15 +165,7 @@ func runChunked(n, k int, seed uint64, reps, rows int, hessian bool, jsonPath st
 		rep.FitMaxAbsErr = math.Max(rep.FitMaxAbsErr, math.Abs(res.Estimates[j]-prob.Beta[j]))
 	}
 	rep.PeakRSSGiB = peakRSS()
-	out, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	fmt.Println(string(out))
-	if jsonPath != "" {
-		return os.WriteFile(jsonPath, out, 0o644)
-	}
-	return nil
+	return emit(rep, jsonPath)
 }
 
 // peakRSS returns the process's peak resident memory (VmHWM) in GiB, or NaN if unknown.
@@ -272,6 +264,11 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 		return fmt.Errorf("value+gradient: %w", err)
 	}
 
+	return emit(rep, jsonPath)
+}
+
+// emit prints the report as JSON and writes it to jsonPath, if not empty.
+func emit(rep any, jsonPath string) error {
 	out, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
