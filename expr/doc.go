@@ -1,0 +1,44 @@
+// Package expr parses and evaluates small arithmetic expressions over named variables, such as
+// the mean function of a nonlinear regression,
+//
+//	b1*(1 - exp(-b2*x))
+//
+// or a transformed formula term, such as log(popul + 0.1).
+//
+// An expression is made of numbers (12, 0.5, .5, 1e-4, 2.5E+3), identifiers
+// ([A-Za-z_][A-Za-z0-9_.]*), the binary operators + - * / and ^ (** is accepted for ^), unary
+// minus and plus, parentheses, and calls of the one-argument functions atan, cos, exp, log
+// (natural), sin and sqrt. Precedence, from the tightest:
+//
+//	^  **        right-associative: a^b^c = a^(b^c)
+//	unary - +    binds looser than ^: -x^2 = -(x^2), but 2^-x = 2^(-x)
+//	*  /         left-associative
+//	+  -         left-associative
+//
+// Parse builds an Expr. Eval evaluates it element by element on the host, over float64 columns;
+// Node builds the same computation as a GoMLX graph, so that its gradients and Hessians with
+// respect to parameters come from automatic differentiation.
+//
+// # Error handling
+//
+// Parse never panics. It returns a *SyntaxError that gives the byte offset of the problem, the
+// 1-based column in its message, and what was expected, for example
+//
+//	expr: unknown function "expp" at column 5 (known: atan, cos, exp, log, sin, sqrt)
+//
+// Expressions may nest at most MaxDepth levels (parentheses, unary signs, powers and calls);
+// deeper input is an error, not a stack overflow.
+//
+// Eval returns an error naming an unknown variable (and listing the known ones) or a variable of
+// the wrong length. It does not treat NaN or ±Inf results as errors: log(0) is -Inf and
+// sqrt(-1) is NaN, as in package math, and the caller decides what to do with them.
+//
+// Node builds a graph, so it follows the GoMLX convention: it panics on error, with an error
+// value whose message starts with "expr:"; call it only while building a graph.
+//
+// # Backends
+//
+// Node uses only operations that every GoMLX backend supports, the pure-Go one included. GoMLX
+// v0.26.0 has no arctangent op; Node computes atan by Newton steps on sin and cos, and gives
+// it the exact derivative 1/(1+x²), so gradients and Hessians through atan are exact.
+package expr

@@ -1,0 +1,299 @@
+package frame
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// maxDesignCells bounds the number of entries of a design matrix (rows × columns), about
+// 4 GiB of float64: beyond that, a C() of a column with many distinct values was almost
+// certainly a mistake, and allocating it would exhaust memory.
+const maxDesignCells = 1 << 29
+
+// Design is a formula evaluated on a Frame: the response, the design matrix and what was
+// dropped.
+type Design struct {
+	// Y is the response, one value per kept row.
+	Y []float64
+	// X is the design matrix, one row per kept row and one column per entry of Names.
+	X *mat.Dense
+	// Names labels the columns of X: "Intercept" first when the formula has one, then the
+	// columns of the terms in formula order, as in statsmodels.
+	Names []string
+	// Rows holds the frame row (0-based) of each kept row.
+	Rows []int
+	// Dropped counts the frame rows dropped for a missing value.
+	Dropped int
+	// Extra holds the extra columns asked of Design, restricted to the kept rows.
+	Extra map[string][]float64
+}
+
+// Design evaluates the formula on the frame, after dropping every row that has a missing
+// (NaN) value in a column the formula uses or in one of the extra columns (offsets, exposures
+// or cluster identifiers, say), which are returned in Design.Extra.
+//
+// The levels of a C() factor are the distinct values of its column in the kept rows, in
+// increasing order; the reference level is the smallest, or the one given with Treatment,
+// which must be one of them. A C() factor gives one dummy column per other level. In an
+// interaction a:b, the columns of a vary fastest. In a formula without an intercept, the
+// first C() term that is not an interaction has one dummy per level, labelled "C(g)[2]", as in
+// R and patsy, so that the model still contains the constant.
+//
+// Design returns an error if the formula or the extra names refer to a column the frame lacks,
+// if no row is complete, if the design has no columns, if a Treatment reference is not a level
+// of its column, or if the response or a term is not finite (±Inf or NaN from a function such
+// as log, or from an infinite cell) in a kept row; that error names the term and the first
+// such frame row.
+func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
+	used := f.Vars()
+	for _, name := range slices.Concat(used, extra) {
+		if _, ok := fr.index[name]; !ok {
+			return nil, fr.unknown(name)
+		}
+	}
+	if fr.n == 0 {
+		return nil, fmt.Errorf("frame: the frame has no rows")
+	}
+	check := slices.Concat(used, extra)
+	slices.Sort(check)
+	check = slices.Compact(check)
+	var rows []int
+	for i := range fr.n {
+		complete := true
+		for _, name := range check {
+			if math.IsNaN(fr.col(name)[i]) {
+				complete = false
+				break
+			}
+		}
+		if complete {
+			rows = append(rows, i)
+		}
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("frame: no complete rows: each of the %d rows has a missing value in %s",
+			fr.n, strings.Join(check, ", "))
+	}
+	n := len(rows)
+	subset := func(name string) []float64 {
+		c := fr.col(name)
+		out := make([]float64, n)
+		for k, i := range rows {
+			out[k] = c[i]
+		}
+		return out
+	}
+	vars := make(map[string][]float64, len(used))
+	for _, name := range used {
+		vars[name] = subset(name)
+	}
+	d := &Design{Rows: rows, Dropped: fr.n - n}
+
+	y, err := numeric(f.response, vars, rows, n)
+	if err != nil {
+		return nil, fmt.Errorf("frame: the response %s", err)
+	}
+	d.Y = y
+
+	var cols [][]float64
+	if f.intercept {
+		ones := make([]float64, n)
+		for i := range ones {
+			ones[i] = 1
+		}
+		cols = append(cols, ones)
+		d.Names = append(d.Names, "Intercept")
+	}
+	// Without an intercept, the first C() main effect is coded in full, one dummy per level,
+	// so that the model still spans the constant (as R and patsy do).
+	full := -1
+	if !f.intercept {
+		full = slices.IndexFunc(f.terms, func(t term) bool { return len(t.factors) == 1 && t.factors[0].e == nil })
+	}
+	for k, t := range f.terms {
+		names, tcols, err := t.columns(vars, rows, n, k == full)
+		if err != nil {
+			return nil, err
+		}
+		d.Names = append(d.Names, names...)
+		cols = append(cols, tcols...)
+		if len(cols) > maxDesignCells/n {
+			return nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)))
+		}
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("frame: the formula %s has no terms and no intercept", f)
+	}
+	d.X = mat.NewDense(n, len(cols), nil)
+	for j, c := range cols {
+		d.X.SetCol(j, c)
+	}
+	if len(extra) > 0 {
+		d.Extra = make(map[string][]float64, len(extra))
+		for _, name := range extra {
+			d.Extra[name] = subset(name)
+		}
+	}
+	return d, nil
+}
+
+// numeric evaluates a numeric factor over the kept rows, checking that it is finite. Its
+// error reads after "the response" or "the term".
+func numeric(fa factor, vars map[string][]float64, rows []int, n int) ([]float64, error) {
+	v, err := fa.e.Eval(vars, n)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fa.label, err)
+	}
+	if err := finite(fa.label, fa.vars(), v, vars, rows); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// finite returns an error naming the first row where v is not finite, with the values of the
+// variables there.
+func finite(label string, names []string, v []float64, vars map[string][]float64, rows []int) error {
+	for k, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			continue
+		}
+		var at []string
+		for _, name := range names {
+			at = append(at, fmt.Sprintf("%s = %g", name, vars[name][k]))
+		}
+		return fmt.Errorf("%s is %g at frame row %d (%s)", label, x, rows[k], strings.Join(at, ", "))
+	}
+	return nil
+}
+
+// columns evaluates a term over the kept rows: its column labels and values. full asks for
+// the full coding of a categorical factor (see factor.columns).
+func (t term) columns(vars map[string][]float64, rows []int, n int, full bool) ([]string, [][]float64, error) {
+	// Start from the empty product, one column of ones with an empty label, and multiply in
+	// each factor's columns, the earlier factors varying fastest.
+	labels := []string{""}
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	cols := [][]float64{ones}
+	for _, fa := range t.factors {
+		flabels, fcols, err := fa.columns(vars, rows, n, full)
+		if err != nil {
+			return nil, nil, fmt.Errorf("frame: the term %w", err)
+		}
+		if len(fcols) > 0 && len(cols) > maxDesignCells/n/len(fcols) {
+			return nil, nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)*len(fcols)))
+		}
+		var nextLabels []string
+		var nextCols [][]float64
+		for b, fc := range fcols {
+			for a, c := range cols {
+				prod := make([]float64, n)
+				for i := range prod {
+					prod[i] = c[i] * fc[i]
+				}
+				label := flabels[b]
+				if labels[a] != "" {
+					label = labels[a] + ":" + label
+				}
+				nextLabels = append(nextLabels, label)
+				nextCols = append(nextCols, prod)
+			}
+		}
+		labels, cols = nextLabels, nextCols
+	}
+	if len(t.factors) > 1 {
+		for j, c := range cols {
+			if err := finite(labels[j], t.vars(), c, vars, rows); err != nil {
+				return nil, nil, fmt.Errorf("frame: the term %w", err)
+			}
+		}
+	}
+	return labels, cols, nil
+}
+
+// vars returns the columns the term uses, sorted and without repeats.
+func (t term) vars() []string {
+	var vars []string
+	for _, fa := range t.factors {
+		vars = append(vars, fa.vars()...)
+	}
+	slices.Sort(vars)
+	return slices.Compact(vars)
+}
+
+// columns evaluates a factor over the kept rows: one column for a numeric factor, one dummy
+// per non-reference level for a categorical one, labelled "C(g)[T.2]", or, if full is true,
+// one dummy per level, labelled "C(g)[2]".
+func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool) ([]string, [][]float64, error) {
+	if fa.e != nil {
+		v, err := numeric(fa, vars, rows, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []string{fa.label}, [][]float64{v}, nil
+	}
+	x := vars[fa.col]
+	if err := finite(fa.label, []string{fa.col}, x, vars, rows); err != nil {
+		return nil, nil, err
+	}
+	levels := slices.Clone(x)
+	slices.Sort(levels)
+	levels = slices.Compact(levels)
+	ref := levels[0]
+	if fa.hasRef {
+		if !slices.Contains(levels, fa.ref) {
+			return nil, nil, fmt.Errorf("%s: the reference level %s is not a value of %s in the rows used (levels: %s)",
+				fa.label, formatLevel(fa.ref), fa.col, listLevels(levels))
+		}
+		ref = fa.ref
+	}
+	if len(levels)-1 > maxDesignCells/n {
+		return nil, nil, tooBig(fa.label, n, len(levels)-1)
+	}
+	prefix := "[T."
+	if full {
+		prefix = "["
+	}
+	var labels []string
+	var cols [][]float64
+	for _, l := range levels {
+		if l == ref && !full {
+			continue
+		}
+		c := make([]float64, n)
+		for i, v := range x {
+			if v == l {
+				c[i] = 1
+			}
+		}
+		labels = append(labels, fa.label+prefix+formatLevel(l)+"]")
+		cols = append(cols, c)
+	}
+	return labels, cols, nil
+}
+
+// listLevels lists levels for an error message, abbreviating a long list.
+func listLevels(levels []float64) string {
+	const most = 20
+	var parts []string
+	for i, l := range levels {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("... and %d more", len(levels)-most))
+			break
+		}
+		parts = append(parts, formatLevel(l))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tooBig returns the error for a design larger than maxDesignCells; it reads after "the term".
+func tooBig(label string, rows, cols int) error {
+	return fmt.Errorf("%s would make the design %d rows by at least %d columns, more than %d entries; "+
+		"is C() applied to a continuous column?", label, rows, cols, maxDesignCells)
+}

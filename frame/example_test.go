@@ -1,0 +1,93 @@
+package frame_test
+
+import (
+	"fmt"
+	"log"
+	"math"
+	"strings"
+
+	"github.com/gomle/gomle/frame"
+	"gonum.org/v1/gonum/mat"
+)
+
+// ExampleReadCSV reads the first rows of statsmodels' spector.csv, a space-separated file
+// with names quoted by ', and a file with a missing cell.
+func ExampleReadCSV() {
+	spector := `'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'
+1 2.66 20 0 0
+2 2.89 22 0 0
+3 3.28 24 0 0
+`
+	f, err := frame.ReadCSV(strings.NewReader(spector), frame.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	gpa, err := f.Column("GPA")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(f.Len(), f.Names(), gpa)
+
+	ships := "service,accident\n127,0\n,\n"
+	f, err = frame.ReadCSV(strings.NewReader(ships), frame.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	service, _ := f.Column("service")
+	fmt.Println(service)
+
+	_, err = frame.ReadCSV(strings.NewReader("a,b\n1,2\n3,x\n"), frame.Options{})
+	fmt.Println(err)
+	// Output:
+	// 3 [OBS GPA TUCE PSI GRADE] [2.66 2.89 3.28]
+	// [127 NaN]
+	// frame: line 3, column "b": cannot read "x" as a number
+}
+
+// ExampleParseFormula shows the canonical form of a formula and a syntax error.
+func ExampleParseFormula() {
+	f, err := frame.ParseFormula("y ~ 0 + log(popul+0.1) + C(g, Treatment(reference=2)) + x:C(g) + x:C(g)")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(f)
+	fmt.Println(f.Terms(), f.Intercept(), f.Vars())
+
+	_, err = frame.ParseFormula("y ~ x + expp(z)")
+	fmt.Println(err)
+	// Output:
+	// y ~ log(popul + 0.1) + C(g, Treatment(2)) + x:C(g) - 1
+	// [log(popul + 0.1) C(g, Treatment(2)) x:C(g)] false [g popul x y]
+	// frame: formula: unknown function "expp" at column 9 (known: C, I, atan, cos, exp, log, sin, sqrt)
+}
+
+// ExampleFrame_Design builds a design matrix with dummies, an interaction and a log term;
+// the row with a missing x is dropped.
+func ExampleFrame_Design() {
+	f, err := frame.New([]string{"y", "x", "g"}, [][]float64{
+		{1, 2, 3, 4, 5},
+		{1, 2, math.NaN(), 4, 8}, // a missing value
+		{1, 2, 3, 2, 3},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fo, err := frame.ParseFormula("y ~ C(g) + x:C(g) + log(x)")
+	if err != nil {
+		log.Fatal(err)
+	}
+	d, err := f.Design(fo)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(d.Names)
+	fmt.Printf("%.4g\n", mat.Formatted(d.X))
+	fmt.Println("rows", d.Rows, "dropped", d.Dropped)
+	// Output:
+	// [Intercept C(g)[T.2] C(g)[T.3] x:C(g)[T.2] x:C(g)[T.3] log(x)]
+	// ⎡     1       0       0       0       0       0⎤
+	// ⎢     1       1       0       2       0  0.6931⎥
+	// ⎢     1       1       0       4       0   1.386⎥
+	// ⎣     1       0       1       0       8   2.079⎦
+	// rows [0 1 3 4] dropped 1
+}
