@@ -3,6 +3,7 @@ package stderr
 import (
 	"fmt"
 	"html"
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -99,24 +100,38 @@ func (t *Table) HTML() string {
 // number of observations, log-likelihood and the optimizer's status.
 func (e *Estimates) Table() *Table {
 	r := e.Result
-	lo, hi := (1-e.Level)/2, 1-(1-e.Level)/2
-	t := &Table{
-		Title: fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.NumObs),
-		Columns: []string{"", "coef", "std err", "z", "P>|z|",
-			fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)},
-		Notes: []string{
-			fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
-		},
-	}
-	for i, label := range e.Labels {
-		t.Rows = append(t.Rows, []string{label,
-			fmt.Sprintf("%.6f", e.Params[i]), fmt.Sprintf("%.6f", e.SE[i]), fmt.Sprintf("%.3f", e.Z[i]),
-			fmt.Sprintf("%.3f", e.P[i]), fmt.Sprintf("%.6f", e.Lower[i]), fmt.Sprintf("%.6f", e.Upper[i])})
+	t := inferenceTable("coef", e.Level, e.Labels, e.Params, e.SE, e.Z, e.P, e.Lower, e.Upper)
+	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.NumObs)
+	t.Notes = []string{
+		fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
 	}
 	if r.Reason != "" && !r.Status.Converged() {
 		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")
 	}
 	return t
+}
+
+// inferenceTable lays out one row per label: the value, its standard error, z, p and the
+// confidence interval at level. head names the value column.
+func inferenceTable(head string, level float64, labels []string, value, se, z, p, lower, upper []float64) *Table {
+	lo, hi := (1-level)/2, 1-(1-level)/2
+	t := &Table{Columns: []string{"", head, "std err", "z", "P>|z|", fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)}}
+	for i, label := range labels {
+		t.Rows = append(t.Rows, []string{label,
+			num(value[i]), num(se[i]), fmt.Sprintf("%.3f", z[i]),
+			fmt.Sprintf("%.3f", p[i]), num(lower[i]), num(upper[i])})
+	}
+	return t
+}
+
+// num formats a table entry with six decimals, or in exponent form when six decimals would
+// hide its digits (|v| < 1e-3, a coefficient such as NIST Misra1a's b2 = 5.5e-4) or make it
+// too wide (|v| ≥ 1e7).
+func num(v float64) string {
+	if a := math.Abs(v); a != 0 && (a < 1e-3 || a >= 1e7) {
+		return fmt.Sprintf("%.5e", v)
+	}
+	return fmt.Sprintf("%.6f", v)
 }
 
 // String returns the summary table as text.
