@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomlx/gomlx/backends"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -234,8 +235,51 @@ func FitEvaluator(ev *Evaluator, s *Settings, method Method) (*Result, error) {
 			return nil, err
 		}
 		res.HessianTime = time.Since(t)
+		if res.Status == Failure {
+			res.Status, res.Reason = newtonCheck(res.Hessian, grad, res.Reason)
+		}
 	}
 	return res, nil
+}
+
+// NewtonDecrementTol is the bound on the Newton decrement gᵀ(−H)⁻¹g below which a fit whose
+// line search failed is reported as converged (NewtonConverged). The decrement is twice the
+// gain a Newton step would still bring, and the squared length of that step measured in
+// standard errors (δᵀ(−H)δ), so 1e-12 means the estimates are within 1e-6 standard errors of
+// the maximum: far below what any inference can see. It is scale free, unlike a test on the
+// gradient, which is why it can rescue small samples whose gradient test sits below what
+// float64 resolves. (Stata's nrtolerance is the same quantity with the looser bound 1e-5.)
+const NewtonDecrementTol = 1e-12
+
+// newtonCheck returns NewtonConverged when the Newton decrement at a point where the line
+// search failed is below NewtonDecrementTol, and Failure with the reason otherwise (including
+// when −H is not positive definite, so the point is no maximum).
+func newtonCheck(h *mat.SymDense, grad []float64, reason string) (Status, string) {
+	p := h.SymmetricDim()
+	neg := mat.NewSymDense(p, nil)
+	neg.ScaleSym(-1, h)
+	// Equilibrate −H to unit diagonal first, so that badly scaled parameters do not defeat
+	// the Cholesky factorisation: gᵀ(−H)⁻¹g = (Sg)ᵀ(S(−H)S)⁻¹(Sg), S = diag(−H)^(−1/2).
+	info, scale, ok := linalg.Equilibrate(neg)
+	if !ok {
+		return Failure, reason
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(info) {
+		return Failure, reason
+	}
+	g := mat.NewVecDense(p, nil)
+	for i := range p {
+		g.SetVec(i, grad[i]*scale[i])
+	}
+	var sol mat.VecDense
+	if err := chol.SolveVecTo(&sol, g); err != nil {
+		return Failure, reason
+	}
+	if dec := mat.Dot(g, &sol); dec < NewtonDecrementTol {
+		return NewtonConverged, fmt.Sprintf("%s; Newton decrement gᵀ(−H)⁻¹g = %.3g < %.0e", reason, dec, NewtonDecrementTol)
+	}
+	return Failure, reason
 }
 
 // objective wraps an Evaluator with the bookkeeping every method shares: evaluation counts,

@@ -17,6 +17,11 @@ const (
 	// (first-order methods: between two iterations, the blog's rule; quasi-Newton and Newton:
 	// over Settings.FunctionIterations iterations, gonum's FunctionConverge).
 	FunctionConverged
+	// NewtonConverged: the method could not improve the log-likelihood (a failed line
+	// search), but the Newton decrement gᵀ(−H)⁻¹g at the last iterate, computed with the exact
+	// Hessian, is below NewtonDecrementTol: the maximum is reached within rounding, and the
+	// remaining Newton step is below 1e-6 standard errors in every direction.
+	NewtonConverged
 	// IterationLimit: Settings.MaxIterations was reached.
 	IterationLimit
 	// TimeLimit: Settings.MaxTime was reached.
@@ -32,6 +37,7 @@ var statusNames = map[Status]string{
 	NotTerminated:     "not terminated",
 	GradientConverged: "converged (gradient)",
 	FunctionConverged: "converged (function change)",
+	NewtonConverged:   "converged (Newton decrement)",
 	IterationLimit:    "iteration limit",
 	TimeLimit:         "time limit",
 	EvaluationLimit:   "evaluation limit",
@@ -47,7 +53,9 @@ func (s Status) String() string {
 }
 
 // Converged reports whether the optimizer stopped on a convergence test.
-func (s Status) Converged() bool { return s == GradientConverged || s == FunctionConverged }
+func (s Status) Converged() bool {
+	return s == GradientConverged || s == FunctionConverged || s == NewtonConverged
+}
 
 // Early reports whether the optimizer stopped on a limit before converging.
 func (s Status) Early() bool { return s == IterationLimit || s == TimeLimit || s == EvaluationLimit }

@@ -47,7 +47,7 @@ func readJSON(t *testing.T, name string) stataFit {
 // as Stata stored them (testdata/README.md).
 func spector(t *testing.T, model func(k int) *mlx.Model) (full, null *mlx.Result, x *mat.Dense) {
 	t.Helper()
-	f, err := frame.ReadFile("testdata/spector.csv", frame.Options{})
+	f, err := frame.ReadFile("../data/spector.csv", frame.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -185,38 +186,14 @@ func outerProduct(res *mlx.Result) (*mat.SymDense, error) {
 // conditionLimit is the condition number past which an information matrix is called singular:
 // at 1e13 an inverse keeps only about three of float64's sixteen significant digits. (1/√ε,
 // about 7e7, would reject fits with badly scaled but well identified regressors.) It applies
-// to the information scaled to unit diagonal (see equilibrate), so it measures how nearly
+// to the information scaled to unit diagonal (linalg.Equilibrate), so it measures how nearly
 // collinear the parameters are, not how different their units are.
 const conditionLimit = 1e13
-
-// equilibrate returns D^(−1/2)·info·D^(−1/2), D = diag(info), the information matrix of the
-// parameters rescaled to unit curvature, and the scales D^(−1/2). Rescaling a parameter (b2
-// in units of 1e-4 instead of 1) changes the condition number of info but not of the scaled
-// matrix, whose inverse is the correlation-like matrix whose accuracy matters. It returns
-// ok = false if a diagonal entry is not positive, which makes info not positive definite.
-func equilibrate(info *mat.SymDense) (scaled *mat.SymDense, scale []float64, ok bool) {
-	p := info.SymmetricDim()
-	scale = make([]float64, p)
-	for i := range p {
-		d := info.At(i, i)
-		if !(d > 0) || math.IsInf(d, 0) {
-			return nil, nil, false
-		}
-		scale[i] = 1 / math.Sqrt(d)
-	}
-	scaled = mat.NewSymDense(p, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			scaled.SetSym(i, j, scale[i]*info.At(i, j)*scale[j])
-		}
-	}
-	return scaled, scale, true
-}
 
 // invertInformation inverts a symmetric information matrix by Cholesky, after equilibration,
 // or explains why not.
 func invertInformation(res *mlx.Result, what string, info *mat.SymDense) (*mat.SymDense, error) {
-	scaled, scale, ok := equilibrate(info)
+	scaled, scale, ok := linalg.Equilibrate(info)
 	if !ok {
 		return nil, singular(res, what, info)
 	}

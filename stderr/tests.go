@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -69,7 +70,7 @@ func (e *Estimates) Wald(r mat.Matrix, q []float64) (*ChiSquare, error) {
 	}
 	// Solve with the equilibrated matrix, so that restrictions in different units do not
 	// look dependent: (R V Rᵀ)⁻¹ = S (S R V Rᵀ S)⁻¹ S.
-	scaled, scale, ok := equilibrate(sym)
+	scaled, scale, ok := linalg.Equilibrate(sym)
 	var chol mat.Cholesky
 	if !ok || !chol.Factorize(scaled) || chol.Cond() > conditionLimit {
 		return nil, fmt.Errorf("stderr: Wald: the %d restrictions are linearly dependent or untestable (R V Rᵀ is singular); drop redundant rows", rows)
