@@ -216,12 +216,12 @@ func TestReadFileDatasets(t *testing.T) {
 			"individual", 1, 210, 0},
 		{"ships.csv", 40, []string{"ship", "yr_con", "yr_op", "service", "accident", "op_75_79", "co_65_69", "co_70_74", "co_75_79"},
 			"service", 127, 542, 6},
-		{"randhie_head.csv", 41, []string{"mdvis", "lncoins", "idp", "lpi", "fmde", "physlm", "disea", "hlthg", "hlthf", "hlthp"},
+		{"randhie.csv", 20190, []string{"mdvis", "lncoins", "idp", "lpi", "fmde", "physlm", "disea", "hlthg", "hlthf", "hlthp"},
 			"physlm", 0, 0.1442925, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := frame.ReadFile(filepath.Join("testdata", tc.file), frame.Options{})
+			f, err := frame.ReadFile(filepath.Join("..", "data", tc.file), frame.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

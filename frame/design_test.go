@@ -242,7 +242,7 @@ func TestDesignErrors(t *testing.T) {
 // TestDesignShips checks listwise deletion on the ships data: 6 of its 40 rows lack service
 // and accident, leaving the 34 rows of the Stata and statsmodels fits.
 func TestDesignShips(t *testing.T) {
-	f, err := frame.ReadFile(filepath.Join("testdata", "ships.csv"), frame.Options{})
+	f, err := frame.ReadFile(filepath.Join("..", "data", "ships.csv"), frame.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestDesignShips(t *testing.T) {
 // TestDesignAnes96 checks the log(popul + 0.1) regressor of the statsmodels multinomial logit
 // example against math.Log, row by row.
 func TestDesignAnes96(t *testing.T) {
-	f, err := frame.ReadFile(filepath.Join("testdata", "anes96.csv"), frame.Options{})
+	f, err := frame.ReadFile(filepath.Join("..", "data", "anes96.csv"), frame.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

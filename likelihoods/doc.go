@@ -6,8 +6,11 @@
 //
 // # Error handling
 //
-// Constructors panic on a programmer error (a non-positive number of regressors), with a
-// message starting "likelihoods:". Data problems are reported by mlx when the model is fitted.
+// Constructors panic on a programmer error (a non-positive number of regressors, censoring
+// limits out of order, repeated outcome names), with a message starting "likelihoods:". Data
+// problems are reported by mlx when the model is fitted, except in the helpers that build data
+// columns, OneHot and ChoiceColumns, which return an error naming the observation or group at
+// fault.
 //
 // # Backends
 //
