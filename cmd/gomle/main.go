@@ -1,0 +1,314 @@
+// Command gomle fits maximum likelihood models to CSV data from the command line.
+//
+//	gomle fit MODEL "FORMULA" -data FILE [options]
+//	gomle nls "y ~ EXPRESSION" -data FILE -start b1=V1,b2=V2 [options]
+//	gomle models
+//
+// fit fits one of the ready-made models (gomle models lists them) with an R-style formula,
+// for example
+//
+//	gomle fit logit "GRADE ~ GPA + TUCE + PSI" -data spector.csv
+//	gomle fit poisson "accident ~ yr_con + op_75_79" -data ships.csv -exposure service -cov cluster:ship
+//
+// nls fits a nonlinear regression with normal errors whose mean is an expression over data
+// columns and named parameters (arithmetic, ^, exp, log, sqrt, sin, cos, atan):
+//
+//	gomle nls "y ~ b1*(1-exp(-b2*x))" -data misra1a.csv -start b1=500,b2=1e-4
+//
+// Both print a summary (coefficients, standard errors, z, p, confidence intervals; the number
+// of observations, log-likelihood, AIC and BIC, the optimizer's status and the backend) and
+// with -json FILE write every number of it as JSON ("-" for standard output). Flags may come
+// before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
+// XLA CPU when its plugin is installed, else pure Go).
+//
+// Exit status: 0 on success, 1 on bad input or a failed fit (with a message on standard
+// error), 2 on a usage error, 3 when the optimizer did not converge (the summary is printed,
+// with a warning).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gomle/gomle/estimate"
+	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomlx/gomlx/backends"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError is a mistake in the command line itself, exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// errNotConverged marks a fit that ran but did not converge, exit status 3.
+var errNotConverged = errors.New("the optimizer did not converge; the estimates above are the last iterate")
+
+const usage = `usage:
+  gomle fit MODEL "FORMULA" -data FILE [options]
+  gomle nls "y ~ EXPRESSION" -data FILE -start b1=V1,b2=V2 [options]
+  gomle models
+Run "gomle fit -h" or "gomle nls -h" for the options.`
+
+// run executes the command line args, writing the summary to stdout and messages to stderr,
+// and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "fit":
+		err = runFit(args[1:], stdout, stderr)
+	case "nls":
+		err = runNLS(args[1:], stdout, stderr)
+	case "models":
+		for _, m := range estimate.Models() {
+			fmt.Fprintf(stdout, "%-12s %s\n", m[0], m[1])
+		}
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+	default:
+		err = &usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "gomle: %v\n%s\n", err, usage)
+		return 2
+	case errors.Is(err, errNotConverged):
+		fmt.Fprintf(stderr, "gomle: %v\n", err)
+		return 3
+	}
+	fmt.Fprintf(stderr, "gomle: %v\n", err)
+	return 1
+}
+
+// common holds the options fit and nls share.
+type common struct {
+	data, sep, cov, method, json string
+	maxIter                      int
+	gradTol                      float64
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
+	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
+	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust or cluster:COLUMN")
+	fs.StringVar(&c.method, "method", "newton", "optimizer: newton, bfgs or lbfgs")
+	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
+	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
+	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
+}
+
+// parse parses flags and positional arguments in any order, and returns the positionals.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// load reads the data file.
+func (c *common) load() (*frame.Frame, error) {
+	if c.data == "" {
+		return nil, &usageError{"-data FILE is required"}
+	}
+	opts := frame.Options{}
+	switch c.sep {
+	case "":
+	case `\t`, "tab":
+		opts.Sep = '\t'
+	default:
+		if len([]rune(c.sep)) != 1 {
+			return nil, &usageError{fmt.Sprintf("-sep %q: give one character", c.sep)}
+		}
+		opts.Sep = []rune(c.sep)[0]
+	}
+	return frame.ReadFile(c.data, opts)
+}
+
+// settings returns the optimizer settings of the flags.
+func (c *common) settings() mlx.Settings {
+	return mlx.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}
+}
+
+// report prints the summary, writes the JSON and turns non-convergence into errNotConverged.
+func (c *common) report(rep *estimate.Report, stdout io.Writer) error {
+	fmt.Fprint(stdout, rep.String())
+	if c.json != "" {
+		js, err := rep.JSON()
+		if err != nil {
+			return err
+		}
+		js = append(js, '\n')
+		if c.json == "-" {
+			_, err = stdout.Write(js)
+		} else {
+			err = os.WriteFile(c.json, js, 0o644)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !rep.Result.Status.Converged() {
+		return errNotConverged
+	}
+	return nil
+}
+
+// optionalFloat is a float flag that remembers whether it was set.
+type optionalFloat struct{ v **float64 }
+
+func (o *optionalFloat) String() string {
+	if o.v == nil || *o.v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(**o.v, 'g', -1, 64)
+}
+
+func (o *optionalFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("not a number: %q", s)
+	}
+	*o.v = &v
+	return nil
+}
+
+func runFit(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gomle fit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	var s estimate.Spec
+	c.register(fs)
+	fs.StringVar(&s.Offset, "offset", "", "offset `column` (poisson, nbreg)")
+	fs.StringVar(&s.Exposure, "exposure", "", "exposure `column`, whose log is the offset (poisson, nbreg)")
+	fs.Var(&optionalFloat{&s.Base}, "base", "base outcome of mlogit (default: the smallest value)")
+	fs.Var(&optionalFloat{&s.Lower}, "ll", "tobit's lower censoring limit")
+	fs.Var(&optionalFloat{&s.Upper}, "ul", "tobit's upper censoring limit")
+	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
+	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: gomle fit MODEL \"FORMULA\" -data FILE [options]\nmodels:\n")
+		for _, m := range estimate.Models() {
+			fmt.Fprintf(stderr, "  %-12s %s\n", m[0], m[1])
+		}
+		fmt.Fprintln(stderr, "options:")
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return &usageError{fmt.Sprintf("fit takes a model and a formula, got %d arguments %q", len(pos), pos)}
+	}
+	s.Model, s.Formula, s.Cov, s.Method, s.Settings = pos[0], pos[1], c.cov, c.method, c.settings()
+	f, err := c.load()
+	if err != nil {
+		return err
+	}
+	b, err := newBackend()
+	if err != nil {
+		return err
+	}
+	rep, err := estimate.Fit(b, f, s)
+	if err != nil {
+		return err
+	}
+	return c.report(rep, stdout)
+}
+
+func runNLS(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gomle nls", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	start := fs.String("start", "", "start values, `name=value,...`, one per parameter")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: gomle nls \"y ~ EXPRESSION\" -data FILE -start b1=V1,b2=V2 [options]\noptions:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{fmt.Sprintf("nls takes one formula, got %d arguments %q", len(pos), pos)}
+	}
+	values, err := parseStart(*start)
+	if err != nil {
+		return err
+	}
+	f, err := c.load()
+	if err != nil {
+		return err
+	}
+	b, err := newBackend()
+	if err != nil {
+		return err
+	}
+	rep, err := estimate.NLS(b, f, estimate.NLSSpec{Formula: pos[0], Start: values, Cov: c.cov, Method: c.method, Settings: c.settings()})
+	if err != nil {
+		return err
+	}
+	return c.report(rep, stdout)
+}
+
+// parseStart reads "b1=500,b2=1e-4".
+func parseStart(s string) (map[string]float64, error) {
+	out := map[string]float64{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		name, val, ok := strings.Cut(kv, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, &usageError{fmt.Sprintf("-start: %q is not name=value", kv)}
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("-start: %s=%q is not a number", name, val)}
+		}
+		if _, dup := out[name]; dup {
+			return nil, &usageError{fmt.Sprintf("-start: %s given twice", name)}
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// newBackend creates the GoMLX backend, naming the configuration when it fails.
+func newBackend() (backends.Backend, error) {
+	b, config, err := mlx.NewBackend()
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %w", config, err)
+	}
+	return b, nil
+}

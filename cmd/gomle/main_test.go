@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gomle runs the command line in-process and returns its exit status, standard output and
+// standard error.
+func gomle(args ...string) (int, string, string) {
+	var out, errw bytes.Buffer
+	code := run(args, &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+// TestFitCommand runs the README's examples: a logit on the Spector data and a Poisson with
+// exposure and cluster-robust errors on the ships data, the latter with -json. The numbers
+// themselves are checked against Stata in package estimate; here the command must print them,
+// write the same ones as JSON and exit 0.
+func TestFitCommand(t *testing.T) {
+	code, out, errs := gomle("fit", "logit", "GRADE ~ GPA + TUCE + PSI", "-data", "../../data/spector.csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Model: logit", "Observations: 32", "Pseudo R2 = 0.3740", "GPA", "Intercept", "Average marginal effects", "converged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	js := filepath.Join(t.TempDir(), "ships.json")
+	code, out, errs = gomle("fit", "poisson", "accident ~ yr_con + op_75_79", "-data", "../../data/ships.csv",
+		"-exposure", "service", "-cov", "cluster:ship", "-json", js)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Observations, Dropped int
+		Covariance            string
+		LogLike               float64
+		Coefficients          []struct {
+			Name      string
+			Value, SE float64
+		}
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Observations != 34 || rep.Dropped != 6 || rep.Covariance != "Cluster" || len(rep.Coefficients) != 3 {
+		t.Errorf("JSON %+v", rep)
+	}
+	for _, c := range rep.Coefficients {
+		if !strings.Contains(out, c.Name) {
+			t.Errorf("printed summary lacks %s", c.Name)
+		}
+	}
+}
+
+// TestNLSCommand runs the README's nonlinear regression example on NIST's Misra1a.
+func TestNLSCommand(t *testing.T) {
+	code, out, errs := gomle("nls", "y ~ b1*(1-exp(-b2*x))", "-data", "../../data/misra1a.csv", "-start", "b1=500,b2=1e-4")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Model: nls", "b1", "238.94", "Residual sum of squares 0.1245513"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestBadInput checks that every kind of bad command line gives a message that names the
+// problem and a non-zero exit status: 2 for usage errors, 1 for bad data or specifications.
+func TestBadInput(t *testing.T) {
+	spector := "../../data/spector.csv"
+	dir := t.TempDir()
+	ragged := filepath.Join(dir, "ragged.csv")
+	if err := os.WriteFile(ragged, []byte("y,x\n1,2\n3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "text.csv")
+	if err := os.WriteFile(text, []byte("y,x\n1,2\n0,abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "usage"},
+		{"unknown command", []string{"fitt"}, 2, `unknown command "fitt"`},
+		{"no data", []string{"fit", "logit", "GRADE ~ GPA"}, 2, "-data FILE is required"},
+		{"missing formula", []string{"fit", "logit", "-data", spector}, 2, "fit takes a model and a formula"},
+		{"unknown flag", []string{"fit", "logit", "GRADE ~ GPA", "-dta", spector}, 2, "-dta"},
+		{"bad number", []string{"fit", "tobit", "GRADE ~ GPA", "-data", spector, "-ll", "zero"}, 2, "not a number"},
+		{"missing file", []string{"fit", "logit", "GRADE ~ GPA", "-data", filepath.Join(dir, "none.csv")}, 1, "none.csv"},
+		{"unknown model", []string{"fit", "lgoit", "GRADE ~ GPA", "-data", spector}, 1, `unknown model "lgoit"`},
+		{"unknown column", []string{"fit", "logit", "GRADE ~ GPAA", "-data", spector}, 1, "GPAA"},
+		{"malformed formula", []string{"fit", "logit", "GRADE GPA", "-data", spector}, 1, "~"},
+		{"ragged row", []string{"fit", "ols", "y ~ x", "-data", ragged}, 1, "line 3"},
+		{"non-numeric cell", []string{"fit", "ols", "y ~ x", "-data", text}, 1, `"abc"`},
+		{"bad start", []string{"nls", "y ~ b1*x", "-data", spector, "-start", "b1"}, 2, "not name=value"},
+		{"unknown function", []string{"nls", "GRADE ~ b1*expp(GPA)", "-data", spector, "-start", "b1=1"}, 1, `unknown function "expp"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := gomle(tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and a message containing %q", code, errs, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+// TestNotConverged checks that a fit stopped by its iteration limit prints the summary with a
+// warning and exits 3.
+func TestNotConverged(t *testing.T) {
+	code, out, errs := gomle("fit", "logit", "GRADE ~ GPA + TUCE + PSI", "-data", "../../data/spector.csv", "-maxiter", "1")
+	if code != 3 || !strings.Contains(out, "WARNING") || !strings.Contains(errs, "did not converge") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, out, errs)
+	}
+}

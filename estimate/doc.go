@@ -1,0 +1,29 @@
+// Package estimate fits the ready-made models of package likelihoods to a data frame described
+// by a formula, and reports what Stata's and statsmodels' summaries report: coefficients with
+// standard errors of the chosen kind (OIM, OPG, robust, cluster-robust), z tests and
+// confidence intervals, the log-likelihood, the intercept-only (null) log-likelihood with the
+// likelihood-ratio test of all slopes and McFadden's pseudo-R², AIC, BIC, average marginal
+// effects where the model has them, the number of rows used and dropped, the optimizer's
+// status and the backend.
+//
+// It is the layer under the gomle command line and the model notebooks:
+//
+//	f, _ := frame.ReadFile("spector.csv", frame.Options{})
+//	rep, err := estimate.Fit(backend, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
+//	fmt.Println(rep)
+//
+// NLS fits a nonlinear regression whose mean is an expression over data columns and named
+// parameters, such as "y ~ b1*(1 - exp(-b2*x))".
+//
+// # Error handling
+//
+// Every function returns an error that names what is wrong: an unknown model, column or
+// covariance kind, a malformed formula, data a model cannot take (a non-binary response for
+// logit, negative counts, non-positive durations or exposures), a singular information matrix
+// (with the parameters involved). A fit that does not converge is not an error: the report
+// carries the optimizer's status and says so.
+//
+// # Backends
+//
+// Fits run on the backend given, as mlx.Fit does; everything else is host-side arithmetic.
+package estimate

@@ -1,0 +1,268 @@
+package estimate_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomle/gomle/estimate"
+	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/internal/testbackend"
+)
+
+// stata is the part of a Stata reference file these tests use.
+type stata struct {
+	ParamNames []string  `json:"param_names"`
+	Params     []float64 `json:"params"`
+	BSE        []float64 `json:"bse"`
+	BSECluster []float64 `json:"bse_cluster"`
+	LLF        float64   `json:"llf"`
+	LLNull     float64   `json:"llnull"`
+	PRSquared  float64   `json:"prsquared"`
+	AIC        float64   `json:"aic"`
+	BIC        float64   `json:"bic"`
+}
+
+func readStata(t *testing.T, name string) stata {
+	t.Helper()
+	raw, err := os.ReadFile("../likelihoods/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s stata
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func readFrame(t *testing.T, path string) *frame.Frame {
+	t.Helper()
+	f, err := frame.ReadFile(path, frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// closeTo reports whether got is within rel of want, relative to |want|.
+func closeTo(got, want, rel float64) bool { return math.Abs(got-want) <= rel*math.Abs(want) }
+
+// coef returns the estimate and SE of the row labelled name.
+func coef(t *testing.T, rep *estimate.Report, name string) (float64, float64) {
+	t.Helper()
+	i := slices.Index(rep.Estimates.Labels, name)
+	if i < 0 {
+		t.Fatalf("no coefficient %q in %v", name, rep.Estimates.Labels)
+	}
+	return rep.Estimates.Params[i], rep.Estimates.SE[i]
+}
+
+// TestSpectorFormula fits Stata's logit and probit of the Spector data through a formula and
+// compares every statistic of the summary with Stata's. The data are the CSV's float64 values,
+// while Stata's regressors were float32: the reference README bounds the difference at 1.3e-7
+// relative for parameters and SEs, hence 1e-6 here, and 1e-6 absolute on the log-likelihoods.
+func TestSpectorFormula(t *testing.T) {
+	f := readFrame(t, "../data/spector.csv")
+	for _, model := range []string{"logit", "probit"} {
+		t.Run(model, func(t *testing.T) {
+			ref := readStata(t, "spector_"+model+".json")
+			rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: model, Formula: "GRADE ~ GPA + TUCE + PSI"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Stata's order is GPA, TUCE, PSI, _cons; the formula's is Intercept first.
+			for i, name := range []string{"GPA", "TUCE", "PSI", "Intercept"} {
+				b, se := coef(t, rep, name)
+				if !closeTo(b, ref.Params[i], 1e-6) || !closeTo(se, ref.BSE[i], 1e-6) {
+					t.Errorf("%s = %.10g (SE %.10g), Stata %.10g (%.10g)", name, b, se, ref.Params[i], ref.BSE[i])
+				}
+			}
+			for _, c := range []struct {
+				what      string
+				got, want float64
+			}{
+				{"llf", rep.Result.LogLike, ref.LLF}, {"llnull", rep.LLNull, ref.LLNull},
+				{"AIC/2", rep.AIC / 2, ref.AIC / 2}, {"BIC/2", rep.BIC / 2, ref.BIC / 2}, // −ℓ plus a constant
+			} {
+				if math.Abs(c.got-c.want) > 1e-6 {
+					t.Errorf("%s = %.10f, Stata %.10f", c.what, c.got, c.want)
+				}
+			}
+			if !closeTo(rep.PseudoR2, ref.PRSquared, 1e-6) || rep.LR.DF != 3 {
+				t.Errorf("pseudo-R2 %v, LR %v; Stata %v", rep.PseudoR2, rep.LR, ref.PRSquared)
+			}
+			if rep.Margins == nil || len(rep.Margins.Labels) != 3 {
+				t.Errorf("margins %v", rep.Margins)
+			}
+			js, err := rep.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back struct {
+				LLNull       float64
+				Coefficients []estimate.Coef
+			}
+			if err := json.Unmarshal(js, &back); err != nil || back.LLNull != rep.LLNull || len(back.Coefficients) != 4 {
+				t.Errorf("JSON does not round-trip (%v):\n%s", err, js)
+			}
+		})
+	}
+}
+
+// TestShipsFormula reproduces Stata's poisson and nbreg of accident on yr_con and op_75_79
+// with exposure(service) and vce(cluster ship), through a formula on the raw CSV: the six
+// incomplete rows must be dropped listwise.
+func TestShipsFormula(t *testing.T) {
+	f := readFrame(t, "../data/ships.csv")
+	for _, tc := range []struct{ model, ref string }{
+		{"poisson", "ships_poisson_exposure.json"},
+		{"nbreg", "ships_negbin2_exposure.json"},
+	} {
+		t.Run(tc.model, func(t *testing.T) {
+			ref := readStata(t, tc.ref)
+			rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: tc.model, Formula: "accident ~ yr_con + op_75_79",
+				Exposure: "service", Cov: "cluster:ship"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Result.NumObs != 34 || rep.Design.Dropped != 6 {
+				t.Errorf("%d observations, %d dropped; want 34 and 6", rep.Result.NumObs, rep.Design.Dropped)
+			}
+			for i, name := range []string{"yr_con", "op_75_79", "Intercept"} {
+				b, se := coef(t, rep, name)
+				if !closeTo(b, ref.Params[i], 1e-6) || !closeTo(se, ref.BSECluster[i], 1e-6) {
+					t.Errorf("%s = %.10g (cluster SE %.10g), Stata %.10g (%.10g)", name, b, se, ref.Params[i], ref.BSECluster[i])
+				}
+			}
+			if math.Abs(rep.Result.LogLike-ref.LLF) > 1e-6 || math.Abs(rep.LLNull-ref.LLNull) > 1e-6 {
+				t.Errorf("llf %.10f, llnull %.10f; Stata %.10f, %.10f", rep.Result.LogLike, rep.LLNull, ref.LLF, ref.LLNull)
+			}
+			if !strings.Contains(rep.String(), "adjusted for 5 clusters in ship") {
+				t.Errorf("summary lacks the cluster line:\n%s", rep)
+			}
+		})
+	}
+}
+
+// TestNLSMisra1a fits NIST StRD's Misra1a, y = b1(1 − exp(−b2·x)), from NIST's first start and
+// compares with the certified values by the log relative error, LRE = −log10(|b − c|/|c|),
+// which must be at least 6 (NIST certifies 11 digits).
+func TestNLSMisra1a(t *testing.T) {
+	f := readFrame(t, "../data/misra1a.csv")
+	rep, err := estimate.NLS(testbackend.Get(t), f, estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))",
+		Start: map[string]float64{"b1": 500, "b2": 1e-4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Certified values from Misra1a.dat (NIST StRD).
+	for i, c := range []float64{2.3894212918e+02, 5.5015643181e-04} {
+		if lre := -math.Log10(math.Abs(rep.Result.Estimates[i]-c) / c); lre < 6 {
+			t.Errorf("%s = %.12g, certified %.12g (LRE %.1f)", rep.Estimates.Labels[i], rep.Result.Estimates[i], c, lre)
+		}
+	}
+	sigma := rep.Result.Estimates[2]
+	if rss := 14 * sigma * sigma; !closeTo(rss, 1.2455138894e-01, 1e-6) {
+		t.Errorf("RSS %.12g, certified 1.2455138894E-01", rss)
+	}
+}
+
+// TestErrors checks that bad specifications are errors that name the problem.
+func TestErrors(t *testing.T) {
+	f := readFrame(t, "../data/ships.csv")
+	misra := readFrame(t, "../data/misra1a.csv")
+	b := testbackend.Get(t)
+	ten := 10.0
+	for _, tc := range []struct {
+		name string
+		spec estimate.Spec
+		want string
+	}{
+		{"unknown model", estimate.Spec{Model: "lgoit", Formula: "accident ~ yr_con"}, `unknown model "lgoit"`},
+		{"unknown column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_cn"}, "yr_cn"},
+		{"non-binary logit", estimate.Spec{Model: "logit", Formula: "accident ~ yr_con"}, "logit needs accident to be 0 or 1"},
+		{"bad covariance", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "hc3"}, `unknown covariance "hc3"`},
+		{"cluster without column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "cluster:"}, "names no column"},
+		{"bad method", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Method: "simplex"}, `unknown method "simplex"`},
+		{"offset and exposure", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Offset: "service", Exposure: "service"}, "not both"},
+		{"tobit without limits", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con"}, "lower or an upper censoring limit"},
+		{"tobit limits reversed", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con", Lower: &ten, Upper: new(float64)}, "must be below"},
+		{"clogit without group", estimate.Spec{Model: "clogit", Formula: "accident ~ yr_con"}, "choice-set column"},
+		{"mlogit unknown base", estimate.Spec{Model: "mlogit", Formula: "op_75_79 ~ yr_con", Base: &ten}, "base outcome 10"},
+		{"malformed formula", estimate.Spec{Model: "poisson", Formula: "accident ~ + "}, "formula"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := estimate.Fit(b, f, tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		spec estimate.NLSSpec
+		want string
+	}{
+		{"no tilde", estimate.NLSSpec{Formula: "b1*x"}, `no "~"`},
+		{"unknown function", estimate.NLSSpec{Formula: "y ~ b1*expp(x)", Start: map[string]float64{"b1": 1}}, `unknown function "expp"`},
+		{"missing start", estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))", Start: map[string]float64{"b1": 1}}, "b2 has no start value"},
+		{"unused start", estimate.NLSSpec{Formula: "y ~ b1*x", Start: map[string]float64{"b1": 1, "b3": 2}}, "start values for b3"},
+		{"no parameters", estimate.NLSSpec{Formula: "y ~ x"}, "has no parameters"},
+		{"non-finite start", estimate.NLSSpec{Formula: "y ~ b1*log(x - 1000)", Start: map[string]float64{"b1": 1}}, "at the start values in data row 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := estimate.NLS(b, misra, tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestLongleyFormula fits NIST's Longley regression on the raw data through a formula: X'X has
+// condition number about 3e19, so this checks the least-squares start and the equilibrated
+// information test together. NIST certifies the coefficients and the df-corrected standard
+// errors (our MLE-scale SEs times √(n/(n−k))) to 15 digits; 1e-8 leaves room for the
+// conditioning (an error of about cond(X)·ε ≈ 5e9·1e-16 relative).
+func TestLongleyFormula(t *testing.T) {
+	f := readFrame(t, "../data/longley.csv")
+	ref := readStata(t, "longley_ols.json")
+	rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "ols", Formula: "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dfCorrection := math.Sqrt(16.0 / (16 - 7))
+	for i, name := range []string{"Intercept", "GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR"} {
+		b, se := coef(t, rep, name)
+		if !closeTo(b, ref.Params[i], 1e-8) || !closeTo(se*dfCorrection, ref.BSE[i], 1e-8) {
+			t.Errorf("%s = %.15g (SE %.15g), NIST %.15g (%.15g)", name, b, se*dfCorrection, ref.Params[i], ref.BSE[i])
+		}
+	}
+}
+
+// TestAnesFormula fits Stata's mlogit of PID on ln(popul + 0.1), selfLR, age, educ and income,
+// base outcome 0, with the transform written in the formula. Stata stored ln(popul + 0.1) as
+// float32, which moves the parameters by up to 6e-7 relative (reference README), so 2e-6.
+func TestAnesFormula(t *testing.T) {
+	f := readFrame(t, "../data/anes96.csv")
+	ref := readStata(t, "anes96_mnlogit.json")
+	rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "mlogit", Formula: "PID ~ log(popul + 0.1) + selfLR + age + educ + income"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{"logpopul": "log(popul + 0.1)", "const": "Intercept"}
+	for i, pn := range ref.ParamNames {
+		eq, x, _ := strings.Cut(pn, ":")
+		if n, ok := names[x]; ok {
+			x = n
+		}
+		b, se := coef(t, rep, eq+": "+x)
+		if !closeTo(b, ref.Params[i], 2e-6) || !closeTo(se, ref.BSE[i], 2e-6) {
+			t.Errorf("%s = %.10g (SE %.10g), Stata %.10g (%.10g)", pn, b, se, ref.Params[i], ref.BSE[i])
+		}
+	}
+	if math.Abs(rep.Result.LogLike-ref.LLF) > 1e-6 || math.Abs(rep.LLNull-ref.LLNull) > 1e-6 || rep.LR.DF != 30 {
+		t.Errorf("llf %.10f, llnull %.10f, LR %v; Stata %.10f, %.10f", rep.Result.LogLike, rep.LLNull, rep.LR, ref.LLF, ref.LLNull)
+	}
+}

@@ -1,0 +1,247 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gomle/gomle/expr"
+	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/likelihoods"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/stderr"
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+)
+
+// NLSSpec describes a nonlinear regression yᵢ = f(xᵢ, b) + εᵢ with normal errors.
+type NLSSpec struct {
+	// Formula is "LHS ~ RHS": LHS the response (a column, or an expression of columns), RHS
+	// the mean, an expression (see package expr) whose variables are data columns, when the
+	// frame has a column of that name, and parameters otherwise.
+	Formula string
+	// Start gives every parameter's start value. Nonlinear models have no safe default
+	// start, so each parameter must have one.
+	Start map[string]float64
+	// Cov and Method are as in Spec ("oim" and "newton" by default).
+	Cov, Method string
+	// Settings go to mlx.Fit; Settings.Start is built from Start.
+	Settings mlx.Settings
+}
+
+// dataPrefix keeps the mlx names of data columns apart from the response "y".
+const dataPrefix = "data:"
+
+// NLS fits the nonlinear regression by maximum likelihood, on the rows of f with no missing
+// value in the columns the formula uses (listwise deletion). The parameters are ordered by
+// name, with numeric suffixes in numeric order (b2 before b10), and followed by σ, whose
+// maximum likelihood estimate is √(SSR/n).
+func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
+	if f == nil {
+		return nil, fmt.Errorf("estimate: no data")
+	}
+	lhsText, rhsText, ok := strings.Cut(s.Formula, "~")
+	if !ok {
+		return nil, fmt.Errorf("estimate: nls formula %q has no \"~\"; write \"y ~ mean expression\"", s.Formula)
+	}
+	lhs, err := expr.Parse(lhsText)
+	if err != nil {
+		return nil, fmt.Errorf("estimate: the left side of %q: %w", s.Formula, err)
+	}
+	rhs, err := expr.Parse(rhsText)
+	if err != nil {
+		return nil, fmt.Errorf("estimate: the right side of %q: %w", s.Formula, err)
+	}
+	cov, cluster, err := parseCov(s.Cov)
+	if err != nil {
+		return nil, err
+	}
+	method, err := parseMethod(s.Method)
+	if err != nil {
+		return nil, err
+	}
+	columns := map[string][]float64{}
+	var params []string
+	for _, name := range rhs.Vars() {
+		if col, err := f.Column(name); err == nil {
+			columns[name] = col
+		} else {
+			params = append(params, name)
+		}
+	}
+	for _, name := range append(lhs.Vars(), cluster) {
+		if name == "" {
+			continue
+		}
+		col, err := f.Column(name)
+		if err != nil {
+			return nil, fmt.Errorf("estimate: nls: %w", err)
+		}
+		columns[name] = col
+	}
+	if len(params) == 0 {
+		return nil, fmt.Errorf("estimate: the mean %s has no parameters: every name in it is a data column", rhs)
+	}
+	sortNatural(params)
+	for _, p := range params {
+		if _, ok := s.Start[p]; !ok {
+			return nil, fmt.Errorf("estimate: parameter %s has no start value (give -start %s=VALUE); if %s is meant to be a data column, the data have none of that name (columns: %s)",
+				p, p, p, strings.Join(f.Names(), ", "))
+		}
+	}
+	var extra []string
+	for name := range s.Start {
+		if !slices.Contains(params, name) {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return nil, fmt.Errorf("estimate: start values for %s, which the mean %s does not use as parameters (parameters: %s)",
+			strings.Join(extra, ", "), rhs, strings.Join(params, ", "))
+	}
+
+	d, kept := completeRows(f.Len(), columns)
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("estimate: no complete rows to fit (%d dropped for missing values)", d.Dropped)
+	}
+	n := len(kept)
+	sub := map[string][]float64{}
+	for name, col := range columns {
+		v := make([]float64, n)
+		for i, r := range kept {
+			v[i] = col[r]
+		}
+		sub[name] = v
+	}
+	if d.Y, err = lhs.Eval(sub, n); err != nil {
+		return nil, fmt.Errorf("estimate: %w", err)
+	}
+	if err := checkValues(d, "nls", "the response "+lhs.String(), d.Y, isFinite, "finite"); err != nil {
+		return nil, err
+	}
+	d.Names = params
+	start, err := nlsStart(rhs, params, s.Start, sub, d)
+	if err != nil {
+		return nil, err
+	}
+
+	cols := []mlx.Column{mlx.Vector("y", d.Y)}
+	for _, name := range rhs.Vars() {
+		if v, ok := sub[name]; ok {
+			cols = append(cols, mlx.Vector(dataPrefix+name, v))
+		}
+	}
+	model := likelihoods.NLS(params, func(p mlx.Params, data mlx.Data) *graph.Node {
+		return rhs.Node(func(name string) (*graph.Node, error) {
+			if _, ok := sub[name]; ok {
+				return data.Get(dataPrefix + name), nil
+			}
+			return p.Scalar(name), nil
+		})
+	})
+	ds, err := mlx.NewDataset(cols...)
+	if err != nil {
+		return nil, fmt.Errorf("estimate: %w", err)
+	}
+	settings := s.Settings
+	settings.Start = start
+	res, err := mlx.Fit(b, model, ds, &settings, method)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Spec: Spec{Model: "nls", Formula: s.Formula, Cov: s.Cov, Method: s.Method}, Formula: lhs.String() + " ~ " + rhs.String(),
+		Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(), AIC: stderr.AIC(res), BIC: stderr.BIC(res)}
+	if cluster != "" {
+		rep.Clusters = groupCodes(sub[cluster])
+	}
+	if rep.Estimates, err = covariance(res, cov, rep.Clusters); err != nil {
+		return nil, err
+	}
+	ssr := float64(n) * res.Estimates[len(res.Estimates)-1] * res.Estimates[len(res.Estimates)-1]
+	rep.Notes = append(rep.Notes, fmt.Sprintf("Residual sum of squares %.10g; residual standard deviation √(SSR/(n−p)) = %.6g (sigma is the MLE √(SSR/n)).",
+		ssr, math.Sqrt(ssr/float64(n-len(params)))))
+	return rep, nil
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// completeRows returns a design recording which of the n rows have no NaN in columns (in
+// Rows, with Dropped counting the others), and those rows.
+func completeRows(n int, columns map[string][]float64) (*frame.Design, []int) {
+	d := &frame.Design{}
+	var kept []int
+	for i := range n {
+		ok := true
+		for _, col := range columns {
+			if math.IsNaN(col[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			kept = append(kept, i)
+		} else {
+			d.Dropped++
+		}
+	}
+	d.Rows = kept
+	return d, kept
+}
+
+// nlsStart returns the start vector: the given parameter values, then σ as the root mean
+// squared residual at them. It returns an error naming the first row where the mean is not
+// finite at the start.
+func nlsStart(rhs *expr.Expr, params []string, values map[string]float64, data map[string][]float64, d *frame.Design) ([]float64, error) {
+	vars := map[string][]float64{}
+	for k, v := range data {
+		vars[k] = v
+	}
+	start := make([]float64, 0, len(params)+1)
+	for _, p := range params {
+		vars[p] = []float64{values[p]}
+		start = append(start, values[p])
+	}
+	mean, err := rhs.Eval(vars, len(d.Y))
+	if err != nil {
+		return nil, fmt.Errorf("estimate: %w", err)
+	}
+	ssr := 0.0
+	for i, m := range mean {
+		if !isFinite(m) {
+			return nil, fmt.Errorf("estimate: the mean %s is %g at the start values in data row %d; choose other start values", rhs, m, d.Rows[i]+1)
+		}
+		ssr += (d.Y[i] - m) * (d.Y[i] - m)
+	}
+	sigma := math.Sqrt(ssr / float64(len(d.Y)))
+	if !(sigma > 0) || math.IsInf(sigma, 0) {
+		sigma = 1
+	}
+	return append(start, sigma), nil
+}
+
+// sortNatural sorts names with trailing numbers in numeric order: b1, b2, b10.
+func sortNatural(names []string) {
+	split := func(s string) (string, int) {
+		i := len(s)
+		for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+			i--
+		}
+		n, err := strconv.Atoi(s[i:])
+		if err != nil {
+			return s, -1
+		}
+		return s[:i], n
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, an := split(names[i])
+		b, bn := split(names[j])
+		if a != b {
+			return a < b
+		}
+		return an < bn
+	})
+}

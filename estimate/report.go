@@ -1,0 +1,208 @@
+package estimate
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"math"
+	"strings"
+
+	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/stderr"
+)
+
+// Report is a fitted model with its inference, the content of a Stata or statsmodels summary.
+type Report struct {
+	// Spec is what was asked for; Formula the formula as parsed.
+	Spec    Spec
+	Formula string
+	// Design holds the rows used: Y, X, the labels, and how many rows were dropped.
+	Design *frame.Design
+	// Result is the fit; Estimates the covariance of the kind Spec.Cov asked for.
+	Result    *mlx.Result
+	Estimates *stderr.Estimates
+	// Clusters gives each row's cluster for cluster-robust errors; nil otherwise.
+	Clusters []int
+	// LLNull is the null log-likelihood (NaN when there is none: no intercept, or no
+	// convergence), LR the likelihood-ratio test of all slopes against it, PseudoR2
+	// McFadden's 1 − ℓ/ℓ₀ (NaN for ols, whose summary is R², and when there is no null).
+	LLNull   float64
+	LR       *stderr.ChiSquare
+	PseudoR2 float64
+	// AIC and BIC count every estimated parameter.
+	AIC, BIC float64
+	// Margins are the average marginal effects, for logit, probit, poisson and nbreg.
+	Margins *stderr.Margins
+	// Notes are model-specific remarks printed under the table.
+	Notes []string
+}
+
+// parseCov splits "oim", "opg", "robust" or "cluster:COLUMN" into the kind and the column.
+func parseCov(s string) (kind, column string, err error) {
+	switch kind, column, _ = strings.Cut(strings.TrimSpace(s), ":"); kind {
+	case "", "oim":
+		return "oim", "", nil
+	case "opg", "robust":
+		if column == "" {
+			return kind, "", nil
+		}
+	case "cluster":
+		if column = strings.TrimSpace(column); column != "" {
+			return kind, column, nil
+		}
+		return "", "", fmt.Errorf("estimate: covariance %q names no column; write cluster:COLUMN", s)
+	}
+	return "", "", fmt.Errorf("estimate: unknown covariance %q (oim, opg, robust or cluster:COLUMN)", s)
+}
+
+// parseMethod returns the optimizer named s.
+func parseMethod(s string) (mlx.Method, error) {
+	switch strings.ToLower(s) {
+	case "", "newton":
+		return &mlx.Newton{}, nil
+	case "bfgs":
+		return &mlx.BFGS{}, nil
+	case "lbfgs", "l-bfgs":
+		return &mlx.LBFGS{}, nil
+	}
+	return nil, fmt.Errorf("estimate: unknown method %q (newton, bfgs or lbfgs)", s)
+}
+
+// covariance returns the estimates with the covariance of the given kind.
+func covariance(res *mlx.Result, kind string, clusters []int) (*stderr.Estimates, error) {
+	switch kind {
+	case "opg":
+		return stderr.OPG(res)
+	case "robust":
+		return stderr.Robust(res)
+	case "cluster":
+		return stderr.Cluster(res, clusters)
+	}
+	return stderr.Hessian(res)
+}
+
+// groupCodes numbers the distinct values of a cluster column.
+func groupCodes(vals []float64) []int {
+	codes := make([]int, len(vals))
+	index := map[float64]int{}
+	for i, v := range vals {
+		c, ok := index[v]
+		if !ok {
+			c = len(index)
+			index[v] = c
+		}
+		codes[i] = c
+	}
+	return codes
+}
+
+// header returns the summary lines above the coefficient table.
+func (r *Report) header() []string {
+	res := r.Result
+	lines := []string{
+		fmt.Sprintf("Model: %s    Formula: %s", r.Spec.Model, r.Formula),
+		fmt.Sprintf("Observations: %d (dropped for missing values: %d)    Parameters: %d", res.NumObs, r.Design.Dropped, len(res.Estimates)),
+		fmt.Sprintf("Log-likelihood: %.6f    AIC: %.4f    BIC: %.4f", res.LogLike, r.AIC, r.BIC),
+	}
+	if !math.IsNaN(r.LLNull) {
+		l := fmt.Sprintf("Null log-likelihood: %.6f    LR chi2(%d) = %.4f, Prob > chi2 = %.4g", r.LLNull, r.LR.DF, r.LR.Stat, r.LR.P)
+		if !math.IsNaN(r.PseudoR2) {
+			l += fmt.Sprintf("    Pseudo R2 = %.4f", r.PseudoR2)
+		}
+		lines = append(lines, l)
+	}
+	if r.Clusters != nil {
+		g := map[int]bool{}
+		for _, c := range r.Clusters {
+			g[c] = true
+		}
+		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", len(g), strings.TrimPrefix(r.Spec.Cov, "cluster:")))
+	}
+	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s); backend %s.",
+		res.Method, res.Status, res.Iterations, res.Runtime.Seconds(), res.Backend))
+	if !res.Status.Converged() {
+		lines = append(lines, "WARNING: the optimizer did not converge ("+res.Reason+"); the estimates are the last iterate.")
+	}
+	return lines
+}
+
+// String returns the summary as text: the header, the coefficient table, the notes and the
+// average marginal effects.
+func (r *Report) String() string {
+	var b strings.Builder
+	for _, l := range r.header() {
+		b.WriteString(l + "\n")
+	}
+	t := r.Estimates.Table()
+	t.Notes = append(t.Notes, r.Notes...)
+	b.WriteString("\n" + t.String())
+	if r.Margins != nil {
+		b.WriteString("\n" + r.Margins.Table().String())
+	}
+	return b.String()
+}
+
+// HTML returns the summary as HTML, for notebooks.
+func (r *Report) HTML() string {
+	var b strings.Builder
+	b.WriteString("<p>")
+	for _, l := range r.header() {
+		b.WriteString(html.EscapeString(l) + "<br>")
+	}
+	b.WriteString("</p>")
+	t := r.Estimates.Table()
+	t.Notes = append(t.Notes, r.Notes...)
+	b.WriteString(t.HTML())
+	if r.Margins != nil {
+		b.WriteString(r.Margins.Table().HTML())
+	}
+	return b.String()
+}
+
+// Coef is one row of a coefficient or marginal-effects table in the JSON report.
+type Coef struct {
+	Name                       string
+	Value, SE, Z, P, Low, High float64
+}
+
+// jsonReport is the JSON form of a Report: every number the text summary prints, at full
+// precision. Numbers that do not exist (no null model) are null.
+type jsonReport struct {
+	Model, Formula, Covariance, Method, Status, Reason, Backend string
+	Observations, Dropped, Parameters, Iterations               int
+	Converged                                                   bool
+	LogLike                                                     float64
+	LLNull, LRChi2, LRPValue, PseudoR2                          *float64
+	LRDF                                                        *int
+	AIC, BIC, Seconds                                           float64
+	Coefficients                                                []Coef
+	MarginalEffects                                             []Coef `json:",omitempty"`
+	Notes                                                       []string
+}
+
+// JSON returns the report as indented JSON.
+func (r *Report) JSON() ([]byte, error) {
+	res, e := r.Result, r.Estimates
+	j := jsonReport{
+		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind, Method: res.Method, Status: res.Status.String(),
+		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
+		Parameters: len(res.Estimates), Iterations: res.Iterations, Converged: res.Status.Converged(),
+		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Notes: r.Notes,
+	}
+	if !math.IsNaN(r.LLNull) {
+		j.LLNull, j.LRChi2, j.LRPValue, j.LRDF = &r.LLNull, &r.LR.Stat, &r.LR.P, &r.LR.DF
+	}
+	if !math.IsNaN(r.PseudoR2) {
+		j.PseudoR2 = &r.PseudoR2
+	}
+	for i, l := range e.Labels {
+		j.Coefficients = append(j.Coefficients, Coef{l, e.Params[i], e.SE[i], e.Z[i], e.P[i], e.Lower[i], e.Upper[i]})
+	}
+	if m := r.Margins; m != nil {
+		for i, l := range m.Labels {
+			j.MarginalEffects = append(j.MarginalEffects, Coef{l, m.Effect[i], m.SE[i], m.Z[i], m.P[i], m.Lower[i], m.Upper[i]})
+		}
+	}
+	return json.MarshalIndent(j, "", "  ")
+}
