@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +18,7 @@ import (
 
 // stataFit is the part of a Stata reference file these tests use.
 type stataFit struct {
+	Labels    []string  `json:"labels"`
 	Params    []float64 `json:"params"`
 	LLF       float64   `json:"llf"`
 	LLNull    float64   `json:"llnull"`
@@ -272,5 +274,60 @@ func TestAverageMarginalEffects(t *testing.T) {
 
 	if _, err := stderr.AverageMarginalEffects(est, stderr.ProbitIndex, x.Slice(0, 10, 0, 4), nil); err == nil || !strings.Contains(err.Error(), "10 rows") {
 		t.Errorf("short x: %v", err)
+	}
+}
+
+// TestAverageMarginalEffectsPoisson reproduces Stata's margins, dydx(*) after the RandHIE
+// Poisson regression (n = 20190). The regressors are rounded to float32 as Stata stored them.
+// Effects are printed to 14 digits, SEs to 8–10: 1e-6 covers the fit's convergence.
+func TestAverageMarginalEffectsPoisson(t *testing.T) {
+	ref := readJSON(t, "randhie_poisson_margins.json")
+	f, err := frame.ReadFile("../data/randhie.csv", frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := f.Column("mdvis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, k := len(y), len(ref.Labels)+1
+	x := mat.NewDense(n, k, nil)
+	for j, name := range ref.Labels {
+		col, err := f.Column(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range col {
+			x.Set(i, j, float64(float32(v)))
+		}
+	}
+	for i := range n {
+		x.Set(i, k-1, 1)
+	}
+	ds, err := mlx.NewDataset(mlx.Vector("y", y), mlx.Matrix("x", x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := likelihoods.Poisson(k, false)
+	m.Blocks[0].Labels = append(slices.Clone(ref.Labels), "const")
+	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := stderr.Hessian(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := stderr.AverageMarginalEffects(est, stderr.ExpIndex, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(me.Labels, ref.Labels) {
+		t.Fatalf("labels %v, want %v", me.Labels, ref.Labels)
+	}
+	for j := range ref.AME {
+		if !near(me.Effect[j], ref.AME[j], 1e-6) || !near(me.SE[j], ref.AMESE[j], 1e-6) {
+			t.Errorf("%s: AME %.12g (SE %.10g), Stata %.12g (SE %.10g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AME[j], ref.AMESE[j])
+		}
 	}
 }

@@ -117,6 +117,7 @@ func inferenceTable(head string, level float64, labels []string, value, se, z, p
 	lo, hi := (1-level)/2, 1-(1-level)/2
 	t := &Table{Columns: []string{"", head, "std err", "z", "P>|z|", fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)}}
 	for i, label := range labels {
+		num := rowFormat(value[i])
 		t.Rows = append(t.Rows, []string{label,
 			num(value[i]), num(se[i]), fmt.Sprintf("%.3f", z[i]),
 			fmt.Sprintf("%.3f", p[i]), num(lower[i]), num(upper[i])})
@@ -124,14 +125,14 @@ func inferenceTable(head string, level float64, labels []string, value, se, z, p
 	return t
 }
 
-// num formats a table entry with six decimals, or in exponent form when six decimals would
-// hide its digits (|v| < 1e-3, a coefficient such as NIST Misra1a's b2 = 5.5e-4) or make it
-// too wide (|v| ≥ 1e7).
-func num(v float64) string {
+// rowFormat returns the formatter of a table row whose value is v: six decimals, or exponent
+// form for the whole row when six decimals would hide the value's digits (|v| < 1e-3, such as
+// NIST Misra1a's b2 = 5.5e-4) or make it too wide (|v| ≥ 1e7).
+func rowFormat(v float64) func(float64) string {
 	if a := math.Abs(v); a != 0 && (a < 1e-3 || a >= 1e7) {
-		return fmt.Sprintf("%.5e", v)
+		return func(x float64) string { return fmt.Sprintf("%.5e", x) }
 	}
-	return fmt.Sprintf("%.6f", v)
+	return func(x float64) string { return fmt.Sprintf("%.6f", x) }
 }
 
 // String returns the summary table as text.
