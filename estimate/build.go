@@ -28,6 +28,9 @@ func newProblem(d *frame.Design, build builder) (*problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDesign(m.Name, len(d.Y), m.NumParams(), d.X, d.Names); err != nil {
+		return nil, err
+	}
 	m.Blocks[0].Labels = slices.Clone(d.Names)
 	p := &problem{model: m, columns: cols, start: start}
 	if slices.Contains(d.Names, interceptName) {
@@ -130,6 +133,9 @@ func buildBinary(model func(int) *mlx.Model, index stderr.Index) func(*Spec, *fr
 		if err := checkValues(d, s.Model, response(s), d.Y, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
 			return nil, err
 		}
+		if err := checkSeparation(s.Model, response(s), d.Y, d.X, d.Names); err != nil {
+			return nil, err
+		}
 		p, err := newProblem(d, func(x *mat.Dense) (*mlx.Model, []mlx.Column, []float64, error) {
 			_, k := x.Dims()
 			return model(k), []mlx.Column{mlx.Vector("y", d.Y), mlx.Matrix("x", x)}, make([]float64, k), nil
@@ -137,7 +143,7 @@ func buildBinary(model func(int) *mlx.Model, index stderr.Index) func(*Spec, *fr
 		if err != nil {
 			return nil, err
 		}
-		p.index, p.x = &index, d.X
+		p.index, p.x, p.binaryY = &index, d.X, d.Y
 		return p, nil
 	}
 }
@@ -297,6 +303,9 @@ func buildCLogit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
 		return nil, fmt.Errorf("estimate: clogit: %w", err)
 	}
 	_, k := x.Dims()
+	if err := checkDesign("clogit", cols[0].Dims[0], k, x, names); err != nil {
+		return nil, err
+	}
 	m := likelihoods.CLogit(k)
 	m.Blocks[0].Labels = names
 	return &problem{model: m, columns: cols, start: make([]float64, k),

@@ -71,6 +71,8 @@ type problem struct {
 	index  *stderr.Index
 	x      *mat.Dense
 	offset []float64
+	// binaryY is the 0/1 response of logit and probit, whose fits are checked for separation.
+	binaryY []float64
 	// notes are printed under the table.
 	notes []string
 }
@@ -158,6 +160,15 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	res, err := mlx.Fit(b, prob.model, ds, &settings, method)
 	if err != nil {
 		return nil, err
+	}
+	if prob.binaryY != nil {
+		note, err := checkFitted(s.Model, res, prob.binaryY, prob.x)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			prob.notes = append(prob.notes, note)
+		}
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
 		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: prob.notes}

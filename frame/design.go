@@ -165,7 +165,7 @@ func finite(label string, names []string, v []float64, vars map[string][]float64
 		for _, name := range names {
 			at = append(at, fmt.Sprintf("%s = %g", name, vars[name][k]))
 		}
-		return fmt.Errorf("%s is %g at frame row %d (%s)", label, x, rows[k], strings.Join(at, ", "))
+		return fmt.Errorf("%s is %g at data row %d (%s)", label, x, rows[k]+1, strings.Join(at, ", "))
 	}
 	return nil
 }

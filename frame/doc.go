@@ -47,9 +47,10 @@
 //
 // Formula syntax errors are *FormulaError values giving the 1-based column in the formula.
 // Design reports an unknown column with the list of known ones, and a term whose value is not
-// finite (log of zero, say) with the frame row where that first happens, rather than dropping
-// such rows. It does not look for collinearity (a constant column, a factor with one level
-// that gives no dummy, a term repeating the intercept): that is left to the estimation layer.
+// finite (log of zero, say) with the data row (1-based, the header not counted) where that
+// first happens, rather than dropping such rows. It does not look for collinearity (a constant
+// column, a factor with one level that gives no dummy, a term repeating the intercept): that is
+// left to the estimation layer.
 //
 // # Backends
 //

@@ -75,6 +75,9 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 		if dims == nil {
 			dims = []int{len(c.Values)}
 		}
+		if dims[0] == 0 {
+			return nil, fmt.Errorf("mlx: dataset column %q has no observations", c.Name)
+		}
 		size := 1
 		for _, d := range dims {
 			if d < 1 {

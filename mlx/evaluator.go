@@ -307,9 +307,26 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+		return fmt.Errorf("mlx: model %q: %w", ev.model.Name, explainMemory(err, ev.data))
 	}
 	return nil
+}
+
+// memoryMarkers are the words with which XLA's PJRT plugins and GoMLX report a failed device
+// allocation (XLA's status RESOURCE_EXHAUSTED, CUDA's "out of memory").
+var memoryMarkers = []string{"resource_exhausted", "resource exhausted", "out of memory", "failed to allocate"}
+
+// explainMemory wraps an error that reports a failed device allocation with what to do about
+// it: the data, one chunk at a time, must fit in the device's memory. Other errors pass through.
+func explainMemory(err error, data *Dataset) error {
+	msg := strings.ToLower(err.Error())
+	for _, m := range memoryMarkers {
+		if strings.Contains(msg, m) {
+			return fmt.Errorf("the device ran out of memory for %d observations in chunks of up to %d rows; split the data into smaller row chunks with mlx.Chunks, which streams one chunk at a time and sums exactly: %w",
+				data.n, slices.Max(data.rows), err)
+		}
+	}
+	return err
 }
 
 // run executes a program on every chunk and returns its outputs summed over the chunks: the

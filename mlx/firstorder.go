@@ -3,6 +3,7 @@ package mlx
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -87,17 +88,21 @@ func firstOrder(obj *objective, u0 []float64, step func(u, g []float64, t int)) 
 		maxIter = 100000
 	}
 	u := append([]float64(nil), u0...)
+	last := slices.Clone(u) // the last iterate with a finite log-likelihood and gradient
 	prev := math.NaN()
 	for iter := 0; ; iter++ {
 		ll, g, err := obj.valueGrad(u)
 		if err != nil {
 			return outcome{}, err
 		}
+		if math.IsInf(ll, -1) { // valueGrad reports every non-finite point as −Inf
+			return outcome{u: last, iterations: iter, status: Failure, reason: fmt.Sprintf(
+				"log-likelihood became %v at iteration %d; returned the last finite iterate; lower the learning rate", obj.rawLL, iter)}, nil
+		}
+		copy(last, u)
 		obj.record(iter, ll, g)
 		out := outcome{u: u, iterations: iter}
 		switch gnorm := obj.history[len(obj.history)-1].GradNorm; {
-		case math.IsNaN(ll) || math.IsInf(ll, 0):
-			out.status, out.reason = Failure, fmt.Sprintf("log-likelihood became %v at iteration %d; lower the learning rate", ll, iter)
 		case gnorm < gtol:
 			out.status, out.reason = GradientConverged, fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
 		case iter > 0 && math.Abs(ll-prev) < ftol:

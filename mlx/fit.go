@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gomle/gomle/internal/linalg"
@@ -194,16 +195,21 @@ func FitEvaluator(ev *Evaluator, s *Settings, method Method) (*Result, error) {
 		return nil, err
 	}
 	obj := &objective{ev: ev, settings: s, begin: time.Now()}
-	ll0, _, err := obj.valueGrad(u0)
-	if err != nil {
+	if _, grad0, err := obj.valueGrad(u0); err != nil {
 		return nil, err
-	}
-	if math.IsNaN(ll0) || math.IsInf(ll0, 0) {
-		return nil, fmt.Errorf("mlx: model %q: log-likelihood is %v at the start", m.Name, ll0)
+	} else if obj.nonFinite > 0 {
+		what := fmt.Sprintf("log-likelihood is %v", obj.rawLL)
+		if finite(obj.rawLL) {
+			what = fmt.Sprintf("gradient is not finite (%v)", grad0)
+		}
+		return nil, fmt.Errorf("mlx: model %q: %s at the start; choose a start where the model is defined", m.Name, what)
 	}
 	out, err := method.maximize(obj, u0)
 	if err != nil {
 		return nil, err
+	}
+	if obj.nonFinite > 0 {
+		out.reason = strings.TrimPrefix(fmt.Sprintf("%s; the log-likelihood or its gradient was not finite at %d trial point(s), which were rejected", out.reason, obj.nonFinite), "; ")
 	}
 	runtime := time.Since(obj.begin)
 	ll, grad, err := obj.valueGrad(out.u)
@@ -228,6 +234,10 @@ func FitEvaluator(ev *Evaluator, s *Settings, method Method) (*Result, error) {
 		Runtime:       runtime,
 		History:       obj.history,
 		evaluator:     ev,
+	}
+	if !out.status.Converged() {
+		res.Reason = strings.TrimPrefix(fmt.Sprintf("%s; at the last iterate max |gradient of ℓ| = %.3g (convergence needs < %.3g)",
+			res.Reason, floats.Norm(grad, math.Inf(1)), s.gradientThreshold(ev.data.n)), "; ")
 	}
 	if !s.SkipHessian {
 		t := time.Now()
@@ -294,8 +304,23 @@ type objective struct {
 
 	lastU, lastGrad []float64
 	lastLL          float64
+	nonFinite       int     // evaluations whose log-likelihood or gradient was not finite
+	rawLL           float64 // the last log-likelihood as computed, before valueGrad's NaN
 	lastHessU       []float64
 	lastHess        *mat.SymDense
+}
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// everyFinite reports whether every entry of v is finite.
+func everyFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // valueGrad returns the log-likelihood and its gradient at u, reusing the last evaluation when
@@ -311,6 +336,16 @@ func (o *objective) valueGrad(u []float64) (float64, []float64, error) {
 	}
 	o.funcEvals++
 	o.gradEvals++
+	// A log-likelihood of NaN or ±Inf (a density cannot be infinite at a proper maximum) or a
+	// non-finite gradient marks a point outside where the model is defined. Report it as −Inf,
+	// the worst value, which every method rejects: gonum's line searches shrink the step (they
+	// give up on NaN, but back off from +Inf in the minimised −ℓ), and the first-order loops
+	// stop and return the last finite iterate.
+	o.rawLL = ll
+	if !finite(ll) || !everyFinite(grad) {
+		o.nonFinite++
+		ll = math.Inf(-1)
+	}
 	o.lastU, o.lastLL, o.lastGrad = slices.Clone(u), ll, grad
 	return ll, grad, nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gomle/gomle/internal/linalg"
@@ -249,45 +248,10 @@ func (e *SingularError) Unwrap() error { return mat.Condition(e.Cond) }
 // offending unit eigenvector exceeds 0.1 in absolute value (with a direction spread evenly over
 // p parameters, each entry is 1/√p; 0.1 singles out the parameters that carry the direction).
 func singular(res *mlx.Result, what string, info *mat.SymDense) error {
-	var eig mat.EigenSym
-	e := &SingularError{Model: res.Model.Name, Matrix: what, Cond: math.Inf(1)}
-	if !eig.Factorize(info, true) {
-		e.Params = res.Labels()
-		return e
-	}
-	vals := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	top := 0.0
-	for _, v := range vals {
-		top = math.Max(top, math.Abs(v))
-	}
+	d := linalg.Degenerate(info, conditionLimit)
 	labels := res.Labels()
-	involved := map[int]bool{}
-	minAbs := math.Inf(1)
-	for k, v := range vals {
-		minAbs = math.Min(minAbs, math.Abs(v))
-		if v > top/conditionLimit {
-			continue
-		}
-		e.Eigenvalues = append(e.Eigenvalues, v)
-		// A negative eigenvalue within rounding of zero is singularity, not a saddle.
-		e.negative = e.negative || v < -top/conditionLimit
-		for i := range labels {
-			if math.Abs(vecs.At(i, k)) > 0.1 {
-				involved[i] = true
-			}
-		}
-	}
-	if minAbs > 0 {
-		e.Cond = top / minAbs
-	}
-	idx := make([]int, 0, len(involved))
-	for i := range involved {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
-	for _, i := range idx {
+	e := &SingularError{Model: res.Model.Name, Matrix: what, Eigenvalues: d.Eigenvalues, Cond: d.Cond, negative: d.Negative}
+	for _, i := range d.Involved {
 		e.Params = append(e.Params, labels[i])
 	}
 	return e

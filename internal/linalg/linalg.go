@@ -31,3 +31,60 @@ func Equilibrate(a mat.Symmetric) (scaled *mat.SymDense, scale []float64, ok boo
 	}
 	return scaled, scale, true
 }
+
+// Degeneracy describes the directions in which a symmetric matrix is (nearly) singular or
+// negative, from its eigen-decomposition.
+type Degeneracy struct {
+	// Involved are the indices, ascending, with a large share (|entry| > 0.1 of a unit
+	// eigenvector) in an offending direction. With a direction spread evenly over p indices
+	// each entry is 1/√p, so 0.1 singles out the indices that carry it.
+	Involved []int
+	// Eigenvalues are the offending eigenvalues, ascending: those below max|λ|/limit.
+	Eigenvalues []float64
+	// Cond is max|λ|/min|λ|, +Inf when some eigenvalue is zero or the decomposition failed.
+	Cond float64
+	// Negative is true when some eigenvalue is negative beyond rounding (below −max|λ|/limit).
+	Negative bool
+}
+
+// Degenerate returns the degeneracy of a at the condition limit: eigenvalues below
+// max|λ|/limit are offending. If the decomposition fails, every index is involved.
+func Degenerate(a mat.Symmetric, limit float64) Degeneracy {
+	p := a.SymmetricDim()
+	d := Degeneracy{Cond: math.Inf(1)}
+	var eig mat.EigenSym
+	if !eig.Factorize(a, true) {
+		for i := range p {
+			d.Involved = append(d.Involved, i)
+		}
+		return d
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	top, minAbs := 0.0, math.Inf(1)
+	for _, v := range vals {
+		top = math.Max(top, math.Abs(v))
+		minAbs = math.Min(minAbs, math.Abs(v))
+	}
+	involved := make([]bool, p)
+	for k, v := range vals {
+		if v > top/limit {
+			continue
+		}
+		d.Eigenvalues = append(d.Eigenvalues, v)
+		d.Negative = d.Negative || v < -top/limit
+		for i := range p {
+			involved[i] = involved[i] || math.Abs(vecs.At(i, k)) > 0.1
+		}
+	}
+	for i, in := range involved {
+		if in {
+			d.Involved = append(d.Involved, i)
+		}
+	}
+	if minAbs > 0 {
+		d.Cond = top / minAbs
+	}
+	return d
+}

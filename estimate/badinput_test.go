@@ -1,0 +1,273 @@
+package estimate_test
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomle/gomle/estimate"
+	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/likelihoods"
+	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/stderr"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"gonum.org/v1/gonum/mat"
+)
+
+// This file is the bad-input catalogue: every way of feeding gomle something wrong that we
+// know of, each answered by an error (or, for a fit that cannot finish, a reported status) that
+// names the problem. Nothing may panic through the API, hang, or return a number silently wrong.
+// The command line's own cases (exit codes, usage errors) are in cmd/gomle's TestBadInput.
+
+// newFrame builds a frame from columns given in order.
+func newFrame(t *testing.T, names []string, cols ...[]float64) *frame.Frame {
+	t.Helper()
+	f, err := frame.New(names, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// wantErr fails unless err is not nil and contains every fragment.
+func wantErr(t *testing.T, err error, fragments ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error; want one containing %q", fragments)
+	}
+	for _, f := range fragments {
+		if !strings.Contains(err.Error(), f) {
+			t.Errorf("error %q lacks %q", err, f)
+		}
+	}
+}
+
+// scalarModel is a one-parameter model whose per-observation log-likelihood ll(θ, x) the case
+// supplies.
+func scalarModel(ll func(theta, x *graph.Node) *graph.Node) *mlx.Model {
+	return &mlx.Model{Name: "scalar", Blocks: []mlx.Block{{Name: "theta", Size: 1}},
+		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return ll(p.Scalar("theta"), d.Get("x")) }}
+}
+
+func TestBadInputCatalogue(t *testing.T) {
+	b := testbackend.Get(t)
+	three, err := mlx.NewDataset(mlx.Vector("x", []float64{8, 9, 7}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quadratic := func(theta, x *graph.Node) *graph.Node { return graph.Neg(graph.Square(graph.Sub(x, theta))) }
+	ships := readFrame(t, "../data/ships.csv")
+
+	t.Run("NaN in data", func(t *testing.T) {
+		_, err := mlx.NewDataset(mlx.Vector("y", []float64{1, math.NaN(), 3}))
+		wantErr(t, err, `"y"`, "NaN")
+	})
+	t.Run("Inf in a CSV column", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{1, 0, 1, 0}, []float64{2, math.Inf(1), 3, 1})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "y ~ x"})
+		wantErr(t, err, "x is +Inf at data row 2")
+	})
+	t.Run("columns of different lengths", func(t *testing.T) {
+		_, err := mlx.NewDataset(mlx.Vector("y", []float64{1, 2, 3}), mlx.Vector("x", []float64{1, 2}))
+		wantErr(t, err, `"x"`, "2", "3")
+		_, err = frame.New([]string{"y", "x"}, [][]float64{{1, 2, 3}, {1, 2}})
+		wantErr(t, err, "x")
+	})
+	t.Run("empty data", func(t *testing.T) {
+		_, err := mlx.NewDataset(mlx.Vector("y", nil))
+		wantErr(t, err, "no observations")
+		f := newFrame(t, []string{"y", "x"}, []float64{math.NaN(), 1}, []float64{1, math.NaN()})
+		_, err = estimate.Fit(b, f, estimate.Spec{Model: "ols", Formula: "y ~ x"})
+		wantErr(t, err, "no complete rows")
+	})
+	t.Run("a single observation", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{1}, []float64{2})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x"})
+		wantErr(t, err, "1 observation(s) cannot identify 2 parameters")
+	})
+	t.Run("constant column beside the intercept", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x", "c"}, []float64{1, 0, 2, 3, 1}, []float64{1, 2, 3, 4, 5}, []float64{7, 7, 7, 7, 7})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x + c"})
+		wantErr(t, err, "collinear", "Intercept, c")
+	})
+	t.Run("perfectly collinear regressors", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "a", "b", "z"}, []float64{1, 0, 2, 3, 1, 4}, []float64{1, 2, 3, 4, 5, 7},
+			[]float64{2, 4, 6, 8, 10, 14}, []float64{0, 1, 0, 1, 1, 0})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ a + b + z"})
+		wantErr(t, err, "collinear", "a, b")
+		if strings.Contains(err.Error(), "z") {
+			t.Errorf("error %q names z, which is not involved", err)
+		}
+	})
+	t.Run("separation by one regressor", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 0, 1, 1, 1}, []float64{1, 2, 3, 4, 5, 6})
+		for _, model := range []string{"logit", "probit"} {
+			_, err := estimate.Fit(b, f, estimate.Spec{Model: model, Formula: "y ~ x"})
+			wantErr(t, err, "x separates the outcome", "does not exist")
+		}
+	})
+	t.Run("complete separation by a combination", func(t *testing.T) {
+		// y = 1 exactly when a + b > 0, while neither a nor b alone separates.
+		a := []float64{-2, -1, 1, 2, 3, -3, 0.5, -0.5}
+		bb := []float64{1, -1, 1, -1, -4, 4, 1, -1}
+		y := make([]float64, len(a))
+		for i := range a {
+			if a[i]+bb[i] > 0 {
+				y[i] = 1
+			}
+		}
+		f := newFrame(t, []string{"y", "a", "b"}, y, a, bb)
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "y ~ a + b"})
+		wantErr(t, err, "separation")
+	})
+	t.Run("start outside a block's domain", func(t *testing.T) {
+		ds, err := mlx.NewDataset(mlx.Vector("y", []float64{1, 2, 3}), mlx.Matrix("x", mat.NewDense(3, 1, []float64{1, 1, 1})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = mlx.Fit(b, likelihoods.NormalLinear(1), ds, &mlx.Settings{Start: []float64{0, -1}}, nil)
+		wantErr(t, err, "sigma", "-1")
+	})
+	t.Run("start of the wrong size", func(t *testing.T) {
+		_, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{Start: []float64{1, 2}}, nil)
+		wantErr(t, err, "2", "1")
+	})
+	t.Run("unknown parameter block", func(t *testing.T) {
+		m := &mlx.Model{Name: "typo", Blocks: []mlx.Block{{Name: "theta", Size: 1}},
+			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return graph.Sub(d.Get("x"), p.Scalar("gamma")) }}
+		_, err := mlx.Fit(b, m, three, nil, nil)
+		wantErr(t, err, `"gamma"`, "theta")
+	})
+	t.Run("unknown data column", func(t *testing.T) {
+		m := scalarModel(func(theta, _ *graph.Node) *graph.Node { return theta })
+		m.LogLikeObs = func(p mlx.Params, d mlx.Data) *graph.Node { return graph.Sub(d.Get("z"), p.Scalar("theta")) }
+		_, err := mlx.Fit(b, m, three, nil, nil)
+		wantErr(t, err, `"z"`, "x")
+	})
+	t.Run("NaN log-likelihood at the start", func(t *testing.T) {
+		m := scalarModel(func(theta, x *graph.Node) *graph.Node { return graph.Log(graph.Sub(theta, x)) }) // log of a negative
+		_, err := mlx.Fit(b, m, three, nil, nil)
+		wantErr(t, err, "NaN at the start")
+	})
+	t.Run("NaN log-likelihood mid-fit", func(t *testing.T) {
+		// −Σ(x − θ)² is maximal at θ = 8, but the model is undefined (NaN) beyond θ = 5: the
+		// fit must stay where it is defined, and say that it rejected points.
+		m := scalarModel(func(theta, x *graph.Node) *graph.Node {
+			five := graph.Scalar(theta.Graph(), theta.DType(), 5.0)
+			return graph.Add(quadratic(theta, x), graph.MulScalar(graph.Sqrt(graph.Sub(five, theta)), 1e-3))
+		})
+		for _, method := range []mlx.Method{&mlx.LBFGS{}, &mlx.Newton{}, &mlx.SGD{LearnRate: 0.2}} {
+			res, err := mlx.Fit(b, m, three, nil, method)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.IsNaN(res.LogLike) || res.Estimates[0] > 5 {
+				t.Errorf("%s: θ = %v, ℓ = %v: accepted a point where the model is undefined", method, res.Estimates[0], res.LogLike)
+			}
+			if !strings.Contains(res.Reason, "not finite") {
+				t.Errorf("%s: reason %q does not report the rejected points", method, res.Reason)
+			}
+		}
+	})
+	t.Run("+Inf log-likelihood mid-fit", func(t *testing.T) {
+		// A broken density that is +Inf beyond θ = 3 must not be taken for a maximum.
+		m := scalarModel(func(theta, x *graph.Node) *graph.Node {
+			g := theta.Graph()
+			ll := quadratic(theta, x)
+			inf := graph.BroadcastToShape(graph.Scalar(g, theta.DType(), math.Inf(1)), ll.Shape())
+			return graph.Where(graph.GreaterThan(graph.BroadcastToShape(theta, ll.Shape()), graph.Scalar(g, theta.DType(), 3.0)), inf, ll)
+		})
+		res, err := mlx.Fit(b, m, three, nil, &mlx.LBFGS{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.IsInf(res.LogLike, 0) || res.Estimates[0] > 3 {
+			t.Errorf("θ = %v, ℓ = %v: accepted +Inf", res.Estimates[0], res.LogLike)
+		}
+	})
+	t.Run("iteration limit", func(t *testing.T) {
+		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{MaxIterations: 1}, &mlx.SGD{LearnRate: 1e-3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != mlx.IterationLimit || res.Status.Converged() || !strings.Contains(res.Reason, "max |gradient of ℓ|") {
+			t.Errorf("status %v, reason %q; want the iteration limit with the gradient norm", res.Status, res.Reason)
+		}
+		if res.Estimates[0] == 0 || math.IsNaN(res.LogLike) {
+			t.Errorf("the last iterate was not returned: θ = %v, ℓ = %v", res.Estimates[0], res.LogLike)
+		}
+	})
+	t.Run("time limit", func(t *testing.T) {
+		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{MaxTime: time.Nanosecond, GradientTol: 1e-300}, &mlx.SGD{LearnRate: 1e-6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != mlx.TimeLimit {
+			t.Errorf("status %v (%s), want the time limit", res.Status, res.Reason)
+		}
+	})
+	t.Run("non-numeric CSV cell", func(t *testing.T) {
+		_, err := frame.ReadCSV(strings.NewReader("y,x\n1,2\n0,abc\n"), frame.Options{})
+		wantErr(t, err, "line 3", `"x"`, `"abc"`)
+	})
+	t.Run("ragged CSV row", func(t *testing.T) {
+		_, err := frame.ReadCSV(strings.NewReader("y,x\n1,2\n0\n"), frame.Options{})
+		wantErr(t, err, "line 3", "1 field", "2")
+	})
+	t.Run("formula naming a missing column", func(t *testing.T) {
+		_, err := estimate.Fit(b, ships, estimate.Spec{Model: "poisson", Formula: "accident ~ yr_cn"})
+		wantErr(t, err, "yr_cn", "yr_con")
+	})
+	t.Run("malformed formula", func(t *testing.T) {
+		_, err := estimate.Fit(b, ships, estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con +"})
+		wantErr(t, err, "column")
+	})
+	t.Run("nls: unknown function", func(t *testing.T) {
+		_, err := estimate.NLS(b, readFrame(t, "../data/misra1a.csv"), estimate.NLSSpec{Formula: "y ~ b1*expp(x)", Start: map[string]float64{"b1": 1}})
+		wantErr(t, err, `unknown function "expp"`)
+	})
+	t.Run("nls: parameter without a start", func(t *testing.T) {
+		_, err := estimate.NLS(b, readFrame(t, "../data/misra1a.csv"), estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))", Start: map[string]float64{"b1": 1}})
+		wantErr(t, err, "b2 has no start value")
+	})
+	t.Run("backend plugin not installed", func(t *testing.T) {
+		t.Setenv("GOMLX_BACKEND", "xla:/nonexistent/pjrt_c_api_nosuch_plugin.so")
+		_, config, err := mlx.NewBackend()
+		wantErr(t, err, "nosuch")
+		if !strings.Contains(config, "nosuch") {
+			t.Errorf("config %q does not name the plugin", config)
+		}
+	})
+	t.Run("negative count", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{1, -2, 3}, []float64{1, 2, 4})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x"})
+		wantErr(t, err, "non-negative count", "data row 2", "-2")
+	})
+	t.Run("non-positive exposure", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x", "e"}, []float64{1, 2, 3}, []float64{1, 2, 4}, []float64{1, 0, 2})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x", Exposure: "e"})
+		wantErr(t, err, "exposure e", "positive", "data row 2")
+	})
+	t.Run("one cluster", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x", "g"}, []float64{1, 0, 3, 2}, []float64{1, 2, 4, 3}, []float64{5, 5, 5, 5})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x", Cov: "cluster:g"})
+		wantErr(t, err, "1 cluster(s)", "at least 2")
+	})
+	t.Run("singular information names the parameters", func(t *testing.T) {
+		// A model whose likelihood does not depend on one block: its information is zero.
+		m := &mlx.Model{Name: "unused", Blocks: []mlx.Block{{Name: "theta", Size: 1}, {Name: "ghost", Size: 1}},
+			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return quadratic(p.Scalar("theta"), d.Get("x")) }}
+		res, err := mlx.Fit(b, m, three, nil, &mlx.Newton{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = stderr.Hessian(res)
+		var se *stderr.SingularError
+		if !errors.As(err, &se) || strings.Join(se.Params, ",") != "ghost" {
+			t.Errorf("error %v, want a SingularError naming ghost", err)
+		}
+	})
+}
