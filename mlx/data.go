@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/mat"
@@ -130,12 +131,52 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 				return nil, fmt.Errorf("mlx: Chunks: column %q of part %d has rows of shape %v, part 0 %v", name, i, got, want)
 			}
 		}
+		if p.DType() != first.DType() {
+			return nil, fmt.Errorf("mlx: Chunks: part %d is stored in %s, part 0 in %s", i, p.DType(), first.DType())
+		}
 		ds.chunks = append(ds.chunks, p.chunks...)
 		ds.rows = append(ds.rows, p.rows...)
 		ds.n += p.n
 	}
 	return ds, nil
 }
+
+// Float32 returns a copy of the dataset stored in float32, half the memory and, on GPUs, much
+// of the time of float64. The model then computes each observation's log-likelihood, and its
+// derivatives, in float32 (about 7 significant digits), with parameters converted from float64
+// on the way in; the sums over observations of the log-likelihood are taken in float64, but the
+// sums inside its gradient and Hessian (Xᵀr, XᵀDX) are the backend's float32 reductions, so fits
+// on it carry a warning in Result.Warnings. It returns an error naming the column if a value
+// overflows float32.
+func (ds *Dataset) Float32() (*Dataset, error) {
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
+	for _, chunk := range ds.chunks {
+		ts := make(map[string]*tensors.Tensor, len(chunk))
+		for name, t := range chunk {
+			if t.DType() == dtypes.Float32 {
+				ts[name] = t
+				continue
+			}
+			vals, err := tensors.CopyFlatData[float64](t)
+			if err != nil {
+				return nil, fmt.Errorf("mlx: Float32: column %q: %w", name, err)
+			}
+			f32 := make([]float32, len(vals))
+			for i, v := range vals {
+				f32[i] = float32(v)
+				if math.IsInf(float64(f32[i]), 0) {
+					return nil, fmt.Errorf("mlx: Float32: column %q has %g, beyond float32's range", name, v)
+				}
+			}
+			ts[name] = tensors.FromFlatDataAndDimensions(f32, t.Shape().Dimensions...)
+		}
+		out.chunks = append(out.chunks, ts)
+	}
+	return out, nil
+}
+
+// DType returns the dtype the data are stored in: Float64, or Float32 after Float32.
+func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0][ds.names[0]].DType() }
 
 // NumChunks returns the number of row chunks.
 func (ds *Dataset) NumChunks() int { return len(ds.chunks) }

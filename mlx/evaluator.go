@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomle/gomle/internal/guard"
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/floats"
@@ -139,15 +140,20 @@ func (ps *programs) buildBatched(kind program, data Data, raw []*graph.Node) []*
 // and checks its shape: [n], or [batch, n] when batch > 0.
 func (ps *programs) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Node {
 	m := ps.model
+	first := data.nodes[ps.columns[0]]
 	natural := make([]*graph.Node, len(raw))
 	for i, b := range m.Blocks {
 		natural[i] = raw[i]
 		if b.Transform == Positive {
 			natural[i] = graph.Exp(raw[i])
 		}
+		// Parameters arrive in float64; a float32 dataset (Dataset.Float32) gets them in its
+		// own dtype, so that the model computes in float32 throughout.
+		if natural[i].DType() != first.DType() {
+			natural[i] = graph.ConvertDType(natural[i], first.DType())
+		}
 	}
 	llObs := m.LogLikeObs(Params{model: m, nodes: natural, batched: batch > 0}, data)
-	first := data.nodes[ps.columns[0]]
 	want := []int{first.Shape().Dimensions[0]}
 	if batch > 0 {
 		want = []int{batch, want[0]}
@@ -161,6 +167,11 @@ func (ps *programs) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.N
 	}
 	if llObs.DType() != first.DType() {
 		panic(fmt.Errorf("mlx: model %q: LogLikeObs returned %s, want %s", m.Name, llObs.DType(), first.DType()))
+	}
+	// Sums over observations (the log-likelihood, and through it every derivative program's
+	// outputs) are taken in float64 whatever the data's dtype.
+	if llObs.DType() != dtypes.Float64 {
+		llObs = graph.ConvertDType(llObs, dtypes.Float64)
 	}
 	return llObs
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -122,6 +123,8 @@ type Result struct {
 	Runtime, HessianTime time.Duration
 	// History has one record per iteration.
 	History []Iteration
+	// Warnings are caveats about the numbers, such as reduced precision on float32 data.
+	Warnings []string
 
 	evaluator *Evaluator
 }
@@ -234,6 +237,10 @@ func FitEvaluator(ev *Evaluator, s *Settings, method Method) (*Result, error) {
 		Runtime:       runtime,
 		History:       obj.history,
 		evaluator:     ev,
+	}
+	if dt := ev.data.DType(); dt != dtypes.Float64 {
+		name := strings.ToLower(dt.String())
+		res.Warnings = append(res.Warnings, fmt.Sprintf("data in %s: each observation's log-likelihood and derivatives are computed in %s (about 7 significant digits) and the gradient and Hessian sums are %s reductions; only the log-likelihood is summed in float64. Expect estimates to differ from a float64 fit in the 5th to 7th digit, and the gradient test to be out of reach (a line-search failure near the optimum).", name, name, name))
 	}
 	if !out.status.Converged() {
 		res.Reason = strings.TrimPrefix(fmt.Sprintf("%s; at the last iterate max |gradient of ℓ| = %.3g (convergence needs < %.3g)",

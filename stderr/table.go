@@ -108,6 +108,9 @@ func (e *Estimates) Table() *Table {
 	if r.Reason != "" && !r.Status.Converged() {
 		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")
 	}
+	for _, w := range r.Warnings {
+		t.Notes = append(t.Notes, "Warning: "+w)
+	}
 	return t
 }
 
