@@ -3,40 +3,19 @@ package estimate_test
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
 )
 
-// stata is the part of a Stata reference file these tests use.
-type stata struct {
-	ParamNames []string  `json:"param_names"`
-	Params     []float64 `json:"params"`
-	BSE        []float64 `json:"bse"`
-	BSECluster []float64 `json:"bse_cluster"`
-	LLF        float64   `json:"llf"`
-	LLNull     float64   `json:"llnull"`
-	PRSquared  float64   `json:"prsquared"`
-	AIC        float64   `json:"aic"`
-	BIC        float64   `json:"bic"`
-}
-
-func readStata(t *testing.T, name string) stata {
+func readStata(t *testing.T, name string) reftest.Result {
 	t.Helper()
-	raw, err := os.ReadFile("../likelihoods/testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s stata
-	if err := json.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return reftest.Read(t, "../likelihoods/testdata/"+name)
 }
 
 func readFrame(t *testing.T, path string) *frame.Frame {

@@ -7,10 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
-	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -188,15 +186,7 @@ func TestCLogitModeChoice(t *testing.T) {
 				checkLogLike(t, ev, u, sets.logLike(u, nil))
 				checkDerivatives(t, ev, u)
 			}
-			res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			requireConverged(t, res)
-			est, err := stderr.Hessian(res)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res, est := fitNewton(t, m, ds, nil)
 			checkDerivatives(t, res.Evaluator(), res.Unconstrained)
 
 			// The independent fit, run on regressors in units of their largest absolute value

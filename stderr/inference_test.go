@@ -1,14 +1,13 @@
 package stderr_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -16,32 +15,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// stataFit is the part of a Stata reference file these tests use.
-type stataFit struct {
-	Labels    []string  `json:"labels"`
-	Params    []float64 `json:"params"`
-	LLF       float64   `json:"llf"`
-	LLNull    float64   `json:"llnull"`
-	LLR       float64   `json:"llr"`
-	LLRPValue float64   `json:"llr_pvalue"`
-	PRSquared float64   `json:"prsquared"`
-	AIC       float64   `json:"aic"`
-	BIC       float64   `json:"bic"`
-	AME       []float64 `json:"ame"`
-	AMESE     []float64 `json:"ame_se"`
-}
-
-func readJSON(t *testing.T, name string) stataFit {
+func readJSON(t *testing.T, name string) reftest.Result {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s stataFit
-	if err := json.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return reftest.Read(t, "testdata/"+name)
 }
 
 // spector fits the Spector logit or probit (GRADE on GPA, TUCE, PSI and a constant, constant

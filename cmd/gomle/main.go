@@ -157,6 +157,23 @@ func (c *common) settings() mlx.Settings {
 	return mlx.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}
 }
 
+// fit loads the data, creates the backend, runs the estimation and reports it.
+func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.Frame) (*estimate.Report, error)) error {
+	f, err := c.load()
+	if err != nil {
+		return err
+	}
+	b, err := newBackend()
+	if err != nil {
+		return err
+	}
+	rep, err := estimation(b, f)
+	if err != nil {
+		return err
+	}
+	return c.report(rep, stdout)
+}
+
 // report prints the summary, writes the JSON and turns non-convergence into errNotConverged.
 func (c *common) report(rep *estimate.Report, stdout io.Writer) error {
 	fmt.Fprint(stdout, rep.String())
@@ -229,19 +246,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		return &usageError{fmt.Sprintf("fit takes a model and a formula, got %d arguments %q", len(pos), pos)}
 	}
 	s.Model, s.Formula, s.Cov, s.Method, s.Settings = pos[0], pos[1], c.cov, c.method, c.settings()
-	f, err := c.load()
-	if err != nil {
-		return err
-	}
-	b, err := newBackend()
-	if err != nil {
-		return err
-	}
-	rep, err := estimate.Fit(b, f, s)
-	if err != nil {
-		return err
-	}
-	return c.report(rep, stdout)
+	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
 }
 
 func runNLS(args []string, stdout, stderr io.Writer) error {
@@ -265,19 +270,8 @@ func runNLS(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f, err := c.load()
-	if err != nil {
-		return err
-	}
-	b, err := newBackend()
-	if err != nil {
-		return err
-	}
-	rep, err := estimate.NLS(b, f, estimate.NLSSpec{Formula: pos[0], Start: values, Cov: c.cov, Method: c.method, Settings: c.settings()})
-	if err != nil {
-		return err
-	}
-	return c.report(rep, stdout)
+	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Cov: c.cov, Method: c.method, Settings: c.settings()}
+	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.NLS(b, f, spec) })
 }
 
 // parseStart reads "b1=500,b2=1e-4".
