@@ -228,8 +228,14 @@ func buildTobit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.notes = append(p.notes, fmt.Sprintf("%d left-censored observations at y <= %g, %d right-censored at y >= %g, %d uncensored.",
-		left, lower, right, upper, len(d.Y)-left-right))
+	var parts []string
+	if s.Lower != nil {
+		parts = append(parts, fmt.Sprintf("%d left-censored at y <= %g", left, lower))
+	}
+	if s.Upper != nil {
+		parts = append(parts, fmt.Sprintf("%d right-censored at y >= %g", right, upper))
+	}
+	p.notes = append(p.notes, fmt.Sprintf("Observations: %s, %d uncensored.", strings.Join(parts, ", "), len(d.Y)-left-right))
 	return p, nil
 }
 

@@ -7,9 +7,9 @@
 // For each notebook it fails on: a code cell that was not executed, an error output, a stderr
 // stream with a line "exit status N" or "panic: ...", a MIME type listed in the notebook's
 // metadata gomle.require that no output has, and a gomle.checks rule that the notebook's text
-// output breaks. A check is {"name", "pattern", "max", "min_matches"}: every match of the
-// regular expression's last group, read as a number, must be at most max, and there must be
-// at least min_matches matches. It prints one line per problem, naming the cell, and exits 1
+// output breaks. A check is {"name", "pattern", "max", "min", "min_matches"}: every match of
+// the regular expression's last group, read as a number, must be at most max and, if min is
+// given, at least min, and there must be at least min_matches matches. It prints one line per problem, naming the cell, and exits 1
 // if there is any.
 package main
 
@@ -51,10 +51,11 @@ type output struct {
 }
 
 type check struct {
-	Name       string  `json:"name"`
-	Pattern    string  `json:"pattern"`
-	Max        float64 `json:"max"`
-	MinMatches int     `json:"min_matches"`
+	Name       string   `json:"name"`
+	Pattern    string   `json:"pattern"`
+	Max        float64  `json:"max"`
+	Min        *float64 `json:"min"` // nil: no lower bound
+	MinMatches int      `json:"min_matches"`
 }
 
 // text is a notebook string, stored either as one string or as a list of lines.
@@ -146,6 +147,9 @@ func (ch check) apply(s string) []string {
 		v, err := strconv.ParseFloat(m[len(m)-1], 64)
 		if err != nil || !(v <= ch.Max) {
 			out = append(out, fmt.Sprintf("check %q: %q gives %s, want at most %g", ch.Name, strings.TrimSpace(m[0]), m[len(m)-1], ch.Max))
+		}
+		if ch.Min != nil && !(v >= *ch.Min) {
+			out = append(out, fmt.Sprintf("check %q: %q gives %s, want at least %g", ch.Name, strings.TrimSpace(m[0]), m[len(m)-1], *ch.Min))
 		}
 	}
 	return out

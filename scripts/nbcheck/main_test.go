@@ -44,6 +44,9 @@ func TestProblems(t *testing.T) {
 			[]string{`check "ols": "L-BFGS  3.9e-09  2e-05" gives 2e-05, want at most 1e-06`}},
 		{"html-table", executed(t, meta, images, `{"output_type":"display_data","data":{"text/html":["<table><tr><th>L-BFGS</th><td>3.9e-09</td><td>1.1e-08</td></tr>\n","<tr><th>Newton</th><td>1e-14</td><td>3e-06</td></tr></table>"]}}`),
 			[]string{`"Newton 1e-14 3e-06" gives 3e-06`}},
+		{"below-min", executed(t, `{"gomle":{"checks":[{"name":"ratio","pattern":"ratio: (\\S+)","max":1,"min":0.5,"min_matches":1}]}}`,
+			`{"output_type":"stream","name":"stdout","text":"ratio: 0.2\n"}`),
+			[]string{`check "ratio": "ratio: 0.2" gives 0.2, want at least 0.5`}},
 		{"too-few", executed(t, meta, `{"output_type":"stream","name":"stdout","text":"Newton 1e-14 1e-13\n"}`, images),
 			[]string{`check "ols": 1 matches`}},
 	} {
