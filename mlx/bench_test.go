@@ -14,11 +14,17 @@ import (
 // records the backend and device for benchstat.
 var benchSizes = []struct{ n, k int }{{5000, 100}, {50000, 100}}
 
-// benchEvaluator returns an evaluator of the normal linear model, Batched or not, and the
-// blog's start.
-func benchEvaluator(b *testing.B, n, k int, batched bool) (*mlx.Evaluator, []float64) {
+// benchEvaluator returns an evaluator of the normal linear model, Batched or not, on the data
+// in float64 or (float32 true) float32, and the blog's start.
+func benchEvaluator(b *testing.B, n, k int, batched, float32 bool) (*mlx.Evaluator, []float64) {
 	b.Helper()
 	p, ds, _ := blogProblem(b, n, k, 1)
+	if float32 {
+		var err error
+		if ds, err = ds.Float32(); err != nil {
+			b.Fatal(err)
+		}
+	}
 	m := likelihoods.NormalLinear(k)
 	m.Batched = batched
 	ev, err := mlx.NewEvaluator(testbackend.Get(b), m, ds)
@@ -29,20 +35,25 @@ func benchEvaluator(b *testing.B, n, k int, batched bool) (*mlx.Evaluator, []flo
 	return ev, u
 }
 
+// BenchmarkValueGrad times the log-likelihood with its gradient, on float64 data and on the
+// same data in float32 (Dataset.Float32).
 func BenchmarkValueGrad(b *testing.B) {
 	for _, sz := range benchSizes {
-		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
-			ev, u := benchEvaluator(b, sz.n, sz.k, true)
-			grad := make([]float64, len(u))
-			if _, err := ev.LogLikeGrad(u, grad); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
+		for _, f32 := range []bool{false, true} {
+			dtype := map[bool]string{false: "float64", true: "float32"}[f32]
+			b.Run(fmt.Sprintf("model=normal/dtype=%s/n=%d/k=%d", dtype, sz.n, sz.k), func(b *testing.B) {
+				ev, u := benchEvaluator(b, sz.n, sz.k, true, f32)
+				grad := make([]float64, len(u))
 				if _, err := ev.LogLikeGrad(u, grad); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				for b.Loop() {
+					if _, err := ev.LogLikeGrad(u, grad); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -53,7 +64,7 @@ func BenchmarkHessian(b *testing.B) {
 		for _, batched := range []bool{false, true} {
 			mode := map[bool]string{false: "passes", true: "batched"}[batched]
 			b.Run(fmt.Sprintf("model=normal/mode=%s/n=%d/k=%d", mode, sz.n, sz.k), func(b *testing.B) {
-				ev, u := benchEvaluator(b, sz.n, sz.k, batched)
+				ev, u := benchEvaluator(b, sz.n, sz.k, batched, false)
 				if _, err := ev.Hessian(u); err != nil {
 					b.Fatal(err)
 				}
