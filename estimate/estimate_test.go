@@ -147,6 +147,17 @@ func TestNLSMisra1a(t *testing.T) {
 	if rss := 14 * sigma * sigma; !closeTo(rss, 1.2455138894e-01, 1e-6) {
 		t.Errorf("RSS %.12g, certified 1.2455138894E-01", rss)
 	}
+	// Cov "gn" gives the Gauss–Newton standard errors NIST certifies.
+	gn, err := estimate.NLS(testbackend.Get(t), f, estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))",
+		Start: map[string]float64{"b1": 500, "b2": 1e-4}, Cov: "gn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []float64{2.7070075241e+00, 7.2668688436e-06} {
+		if se := gn.Estimates.SE[i]; gn.Estimates.Kind != "Gauss-Newton" || !closeTo(se, c, 1e-6) {
+			t.Errorf("%s SE of %s = %.10g, certified %.10g", gn.Estimates.Kind, gn.Estimates.Labels[i], se, c)
+		}
+	}
 }
 
 // TestErrors checks that bad specifications are errors that name the problem.
@@ -164,6 +175,7 @@ func TestErrors(t *testing.T) {
 		{"unknown column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_cn"}, "yr_cn"},
 		{"non-binary logit", estimate.Spec{Model: "logit", Formula: "accident ~ yr_con"}, "logit needs accident to be 0 or 1"},
 		{"bad covariance", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "hc3"}, `unknown covariance "hc3"`},
+		{"Gauss-Newton outside nls", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "gn"}, "not poisson"},
 		{"cluster without column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "cluster:"}, "names no column"},
 		{"bad method", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Method: "simplex"}, `unknown method "simplex"`},
 		{"offset and exposure", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Offset: "service", Exposure: "service"}, "not both"},

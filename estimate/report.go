@@ -38,12 +38,12 @@ type Report struct {
 	Notes []string
 }
 
-// parseCov splits "oim", "opg", "robust" or "cluster:COLUMN" into the kind and the column.
+// parseCov splits "oim", "opg", "robust", "gn" or "cluster:COLUMN" into the kind and the column.
 func parseCov(s string) (kind, column string, err error) {
 	switch kind, column, _ = strings.Cut(strings.TrimSpace(s), ":"); kind {
 	case "", "oim":
 		return "oim", "", nil
-	case "opg", "robust":
+	case "opg", "robust", "gn":
 		if column == "" {
 			return kind, "", nil
 		}
@@ -53,20 +53,24 @@ func parseCov(s string) (kind, column string, err error) {
 		}
 		return "", "", fmt.Errorf("estimate: covariance %q names no column; write cluster:COLUMN", s)
 	}
-	return "", "", fmt.Errorf("estimate: unknown covariance %q (oim, opg, robust or cluster:COLUMN)", s)
+	return "", "", fmt.Errorf("estimate: unknown covariance %q (oim, opg, robust, cluster:COLUMN, or gn for nls)", s)
 }
 
-// parseMethod returns the optimizer named s.
+// parseMethod returns the optimizer named s, Newton for "" (the ready-made models' default:
+// their log-likelihoods are concave or nearly so, and Newton with the exact Hessian is what
+// Stata's ml does; NLS defaults to the trust region instead).
 func parseMethod(s string) (mlx.Method, error) {
 	switch strings.ToLower(s) {
 	case "", "newton":
 		return &mlx.Newton{}, nil
+	case "trust", "trust-region":
+		return &mlx.TrustRegion{}, nil
 	case "bfgs":
 		return &mlx.BFGS{}, nil
 	case "lbfgs", "l-bfgs":
 		return &mlx.LBFGS{}, nil
 	}
-	return nil, fmt.Errorf("estimate: unknown method %q (newton, bfgs or lbfgs)", s)
+	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs or lbfgs)", s)
 }
 
 // covariance returns the estimates with the covariance of the given kind.

@@ -41,9 +41,10 @@ type Spec struct {
 	Failure string
 	// Cov is the covariance of the estimates: "oim" (the default, the inverse observed
 	// information), "opg", "robust" (Stata's vce(robust)) or "cluster:COLUMN" (Stata's
-	// vce(cluster COLUMN)).
+	// vce(cluster COLUMN)); NLSSpec also takes "gn", the Gauss–Newton covariance.
 	Cov string
-	// Method is the optimizer: "newton" (the default), "bfgs" or "lbfgs".
+	// Method is the optimizer: "newton" (the default), "trust" (mlx.TrustRegion), "bfgs" or
+	// "lbfgs".
 	Method string
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
 	// the constant-only fit (see start).
@@ -120,6 +121,9 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	cov, cluster, err := parseCov(s.Cov)
 	if err != nil {
 		return nil, err
+	}
+	if cov == "gn" {
+		return nil, fmt.Errorf("estimate: the Gauss–Newton covariance (gn) is for nonlinear regression (NLS), not %s", s.Model)
 	}
 	method, err := parseMethod(s.Method)
 	if err != nil {

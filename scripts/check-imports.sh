@@ -10,7 +10,7 @@ deny() { # deny PACKAGE PATTERN WHY
   bad=$(go list -deps "$1" | grep -E "$2" || true)
   if [ -n "$bad" ]; then echo "$1 must not depend on: $bad ($3)"; fail=1; fi
 }
-for p in ./mlx ./stderr ./likelihoods ./expr ./frame ./estimate ./cmd/... ./internal/...; do
+for p in ./mlx ./stderr ./likelihoods ./expr ./frame ./estimate ./nist ./cmd/... ./internal/...; do
   deny "$p" 'janpfeifer/gonb' "only plots may import gonbui"
 done
 deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|blog|expr|frame|estimate)$' "the engine knows nothing of models, tables, data or plots"
@@ -19,7 +19,7 @@ deny ./likelihoods 'gomle/gomle/(stderr|plots|blog|expr|frame|estimate)$' "likel
 deny ./plots 'gomle/gomle/(likelihoods|blog|expr|frame|estimate)$' "plots depend on mlx and stderr only"
 deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|internal/.*)$' "expr is a leaf: it builds graphs and evaluates on the host"
 deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|estimate)$' "frame depends on expr only"
-deny ./estimate 'gomle/gomle/(plots|blog)$' "estimate reports text, HTML and JSON; plotting is the caller's"
+deny ./estimate 'gomle/gomle/(plots|blog|nist)$' "estimate reports text, HTML and JSON; plotting is the caller's"
 if go list -f '{{join .Imports "\n"}}' ./... | grep -qE 'gomle/gomle/(scripts|cmd)'; then
   echo "nothing may import scripts/ or cmd/"; fail=1
 fi

@@ -126,6 +126,20 @@ func Cluster(res *mlx.Result, groups []int) (*Estimates, error) {
 	return sandwich(res, "Cluster", sums, nc/(nc-1))
 }
 
+// FromCovariance returns the estimates with a covariance computed elsewhere: covU is the
+// covariance of the unconstrained parameters (for Identity blocks the natural ones; for
+// Positive blocks their logs), mapped to the natural scale by the delta method as the other
+// estimators are. kind names it in tables. It returns an error if covU is not p×p.
+func FromCovariance(res *mlx.Result, kind string, covU *mat.SymDense) (*Estimates, error) {
+	if res == nil || covU == nil {
+		return nil, fmt.Errorf("stderr: FromCovariance: nil result or covariance")
+	}
+	if p := covU.SymmetricDim(); p != len(res.Estimates) {
+		return nil, fmt.Errorf("stderr: FromCovariance: covariance is %d×%d, the model has %d parameters", p, p, len(res.Estimates))
+	}
+	return newEstimates(res, kind, covU)
+}
+
 // scoreObs returns the per-observation scores at the estimates.
 func scoreObs(res *mlx.Result) (*mat.Dense, error) {
 	if res == nil {
