@@ -108,7 +108,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
-	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust or cluster:COLUMN")
+	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, or gn (Gauss-Newton, nls only)")
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs or lbfgs (default: newton for fit, trust for nls)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
