@@ -5,8 +5,10 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -123,4 +125,35 @@ func checkFitted(model string, res *mlx.Result, y []float64, x *mat.Dense) (note
 		return fmt.Sprintf("Warning: %d of %d observations are predicted with |xβ| > %d (probability within 2e-9 of the outcome): quasi-complete separation is likely, and some coefficients and their SEs may be meaningless.", perfect, n, separationEta), nil
 	}
 	return "", nil
+}
+
+// marginsOptions returns the options of the average marginal effects of a design: C() dummies
+// get discrete changes, and a column is skipped when one of its variables also feeds another
+// column (x beside I(x^2) or x:z), since no single column's derivative is then that variable's
+// effect; note says which were skipped.
+func marginsOptions(d *frame.Design, offset []float64) (*stderr.MarginsOptions, string) {
+	o := &stderr.MarginsOptions{Offset: offset, Factor: d.Factor, Skip: make([]bool, len(d.Names))}
+	feeds := map[string][]int{} // variable -> the columns computed from it
+	for j, vars := range d.Vars {
+		for _, v := range vars {
+			feeds[v] = append(feeds[v], j)
+		}
+	}
+	var skipped []string
+	for j, vars := range d.Vars {
+		for _, v := range vars {
+			for _, c := range feeds[v] {
+				if c != j && (d.Factor[j] == "" || d.Factor[c] != d.Factor[j]) {
+					o.Skip[j] = true
+				}
+			}
+		}
+		if o.Skip[j] {
+			skipped = append(skipped, d.Names[j])
+		}
+	}
+	if len(skipped) == 0 {
+		return o, ""
+	}
+	return o, fmt.Sprintf("No marginal effect reported for %s: their variables enter several columns, so no one column's derivative is a variable's effect.", strings.Join(skipped, ", "))
 }

@@ -257,3 +257,31 @@ func TestAnesFormula(t *testing.T) {
 		t.Errorf("llf %.10f, llnull %.10f, LR %v; Stata %.10f, %.10f", rep.Result.LogLike, rep.LLNull, rep.LR, ref.LLF, ref.LLNull)
 	}
 }
+
+// TestMarginsFormula checks how a formula shapes the average marginal effects: a C() dummy gets
+// the discrete change (Stata's margins after logit grade gpa tuce i.psi; SEs printed to 7
+// digits), and a variable that enters two columns (GPA and I(GPA^2)) gets none, with a note.
+func TestMarginsFormula(t *testing.T) {
+	f := readFrame(t, "../data/spector.csv")
+	ref := reftest.Read(t, "../stderr/testdata/spector_logit_margins.json")
+	rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + C(PSI)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Margins
+	if strings.Join(m.Labels, ",") != "GPA,TUCE,C(PSI)[T.1]" {
+		t.Fatalf("margins of %v", m.Labels)
+	}
+	for j := range ref.AMEFactor {
+		if !closeTo(m.Effect[j], ref.AMEFactor[j], 1e-6) || !closeTo(m.SE[j], ref.AMEFactorSE[j], 1e-5) {
+			t.Errorf("%s: %.10g (%.7g), Stata %.10g (%.7g)", m.Labels[j], m.Effect[j], m.SE[j], ref.AMEFactor[j], ref.AMEFactorSE[j])
+		}
+	}
+	rep, err = estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + I(GPA^2) + PSI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rep.Margins.Labels, ",") != "PSI" || !strings.Contains(rep.String(), "No marginal effect reported for GPA, I(GPA^2)") {
+		t.Errorf("margins of %v; summary:\n%s", rep.Margins.Labels, rep)
+	}
+}

@@ -196,8 +196,12 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		}
 	}
 	if prob.index != nil {
-		if rep.Margins, err = stderr.AverageMarginalEffects(rep.Estimates, *prob.index, prob.x, prob.offset); err != nil {
+		opts, note := marginsOptions(d, prob.offset)
+		if rep.Margins, err = stderr.AverageMarginalEffects(rep.Estimates, *prob.index, prob.x, opts); err != nil {
 			return nil, err
+		}
+		if note != "" {
+			rep.Notes = append(rep.Notes, note)
 		}
 	}
 	return rep, nil

@@ -30,6 +30,13 @@ type Design struct {
 	Dropped int
 	// Extra holds the extra columns asked of Design, restricted to the kept rows.
 	Extra map[string][]float64
+	// Vars gives, for each column of X, the frame columns it is computed from, sorted (none for
+	// the intercept). A frame column that feeds several columns (x and I(x^2), or x:z) has no
+	// single column whose derivative is its effect.
+	Vars [][]string
+	// Factor gives, for each column of X, the C() term whose dummy it is ("C(g)"), or "" for
+	// every other column, interactions with a factor included.
+	Factor []string
 }
 
 // Design evaluates the formula on the frame, after dropping every row that has a missing
@@ -107,6 +114,8 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 		}
 		cols = append(cols, ones)
 		d.Names = append(d.Names, "Intercept")
+		d.Vars = append(d.Vars, nil)
+		d.Factor = append(d.Factor, "")
 	}
 	// Without an intercept, the first C() main effect is coded in full, one dummy per level,
 	// so that the model still spans the constant (as R and patsy do).
@@ -121,6 +130,14 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 		}
 		d.Names = append(d.Names, names...)
 		cols = append(cols, tcols...)
+		factor := ""
+		if len(t.factors) == 1 && t.factors[0].e == nil {
+			factor = t.factors[0].label
+		}
+		for range names {
+			d.Vars = append(d.Vars, t.vars())
+			d.Factor = append(d.Factor, factor)
+		}
 		if len(cols) > maxDesignCells/n {
 			return nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)))
 		}

@@ -312,3 +312,31 @@ func TestDesignAnes96(t *testing.T) {
 		}
 	}
 }
+
+// TestDesignProvenance checks Design.Vars and Design.Factor, which say which frame columns
+// each column of X comes from and which columns are the dummies of one factor.
+func TestDesignProvenance(t *testing.T) {
+	f, err := frame.New([]string{"y", "x", "z", "g"}, [][]float64{{1, 2, 3, 4, 5}, {1, 2, 3, 4, 6}, {0, 1, 0, 1, 1}, {1, 2, 3, 1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo, err := frame.ParseFormula("y ~ x + I(x^2) + C(g) + x:z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.Design(fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNames := []string{"Intercept", "x", "I(x^2)", "C(g)[T.2]", "C(g)[T.3]", "x:z"}
+	wantVars := [][]string{nil, {"x"}, {"x"}, {"g"}, {"g"}, {"x", "z"}}
+	wantFactor := []string{"", "", "", "C(g)", "C(g)", ""}
+	if !slices.Equal(d.Names, wantNames) || !slices.Equal(d.Factor, wantFactor) || len(d.Vars) != len(wantVars) {
+		t.Fatalf("names %q, factors %q, %d vars", d.Names, d.Factor, len(d.Vars))
+	}
+	for j := range wantVars {
+		if !slices.Equal(d.Vars[j], wantVars[j]) {
+			t.Errorf("column %s: vars %q, want %q", d.Names[j], d.Vars[j], wantVars[j])
+		}
+	}
+}

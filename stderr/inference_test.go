@@ -212,6 +212,19 @@ func TestAverageMarginalEffects(t *testing.T) {
 	if !strings.Contains(me.String(), "dy/dx") {
 		t.Errorf("table:\n%s", me)
 	}
+	// PSI as a factor variable (Stata's i.psi): its effect is the discrete change.
+	me, err = stderr.AverageMarginalEffects(est, stderr.LogitIndex, x, &stderr.MarginsOptions{Factor: []string{"", "", "psi", ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range ref.AMEFactor {
+		if !near(me.Effect[j], ref.AMEFactor[j], 1e-6) || !near(me.SE[j], ref.AMEFactorSE[j], 1e-5) {
+			t.Errorf("%s (factor): AME %.10g (SE %.7g), Stata %.10g (SE %.7g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AMEFactor[j], ref.AMEFactorSE[j])
+		}
+	}
+	if _, err := stderr.AverageMarginalEffects(est, stderr.LogitIndex, x, &stderr.MarginsOptions{Factor: []string{"gpa", "", "", ""}}); err == nil || !strings.Contains(err.Error(), "not 0 or 1") {
+		t.Errorf("GPA as a factor dummy: error %v", err)
+	}
 
 	probit, _, x := spector(t, likelihoods.Probit)
 	est, err = stderr.Hessian(probit)
@@ -304,6 +317,23 @@ func TestAverageMarginalEffectsPoisson(t *testing.T) {
 	for j := range ref.AME {
 		if !near(me.Effect[j], ref.AME[j], 1e-6) || !near(me.SE[j], ref.AMESE[j], 1e-6) {
 			t.Errorf("%s: AME %.12g (SE %.10g), Stata %.12g (SE %.10g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AME[j], ref.AMESE[j])
+		}
+	}
+	// idp, hlthg, hlthf and hlthp as factor variables (i.idp i.hlthg i.hlthf i.hlthp), each its
+	// own factor: discrete changes for them, derivatives for the others.
+	factor := make([]string, k)
+	for j, name := range ref.Labels {
+		if slices.Contains([]string{"idp", "hlthg", "hlthf", "hlthp"}, name) {
+			factor[j] = name
+		}
+	}
+	me, err = stderr.AverageMarginalEffects(est, stderr.ExpIndex, x, &stderr.MarginsOptions{Factor: factor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range ref.AMEFactor {
+		if !near(me.Effect[j], ref.AMEFactor[j], 1e-6) || !near(me.SE[j], ref.AMEFactorSE[j], 1e-6) {
+			t.Errorf("%s (factor): AME %.12g (SE %.10g), Stata %.12g (SE %.10g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AMEFactor[j], ref.AMEFactorSE[j])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package stderr
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -56,21 +57,46 @@ type Margins struct {
 	Cov *mat.SymDense
 }
 
-// AverageMarginalEffects returns the average over the observations of ∂E[yᵢ|xᵢ]/∂xᵢⱼ for each
-// regressor j that varies, treating every regressor as continuous (a 0/1 dummy gets the
-// derivative, not the discrete change; Stata's "margins, dydx(*)" without factor notation):
+// MarginsOptions adjusts AverageMarginalEffects. The zero value (and nil) means no offset,
+// every column continuous and none skipped.
+type MarginsOptions struct {
+	// Offset is the model's offset oᵢ, one value per observation; nil for none.
+	Offset []float64
+	// Factor names, for each column of x, the factor whose 0/1 dummy the column is ("" for
+	// other columns); the dummies of one factor share the name. Such columns get the discrete
+	// change from the factor's reference level instead of a derivative, as Stata's margins
+	// gives for factor variables (i.psi). Nil means every column is continuous.
+	Factor []string
+	// Skip marks columns to leave out (nil: none), for example those whose variable also
+	// enters other columns, where no single column's derivative is its effect.
+	Skip []bool
+}
+
+// AverageMarginalEffects returns average marginal effects, Stata's "margins, dydx(*)": for
+// each continuous regressor j that varies, the average derivative
 //
-//	AMEⱼ = β_j · (1/n) Σᵢ F′(ηᵢ),  ηᵢ = xᵢβ + oᵢ
+//	AMEⱼ = (1/n) Σᵢ ∂F(ηᵢ)/∂xᵢⱼ = βⱼ · (1/n) Σᵢ F′(ηᵢ),  ηᵢ = xᵢβ + oᵢ
 //
-// with the delta-method covariance J V Jᵀ, J the exact Jacobian of the AMEs with respect to β,
+// and for the dummy j of a factor (MarginsOptions.Factor) the average discrete change from the
+// factor's reference level, with every dummy of the factor set to 0 in η⁰ᵢ and column j then
+// set to 1 in η¹ᵢ,
 //
-//	∂AMEⱼ/∂βₖ = (1/n) Σᵢ [δⱼₖ F′(ηᵢ) + βⱼ F″(ηᵢ) xᵢₖ]
+//	AMEⱼ = (1/n) Σᵢ [F(η¹ᵢ) − F(η⁰ᵢ)]
 //
-// The coefficients are the fit's block "beta"; x is the design matrix the model was fitted
-// on (n×k, k the size of "beta") and offset its offset, nil for none. The effects use the
-// covariance of est, so robust or clustered estimates give robust or clustered margins.
-// It returns an error if the model has no block "beta" or the data do not match it.
-func AverageMarginalEffects(est *Estimates, index Index, x mat.Matrix, offset []float64) (*Margins, error) {
+// with the delta-method covariance J V Jᵀ, J the exact Jacobian of the AMEs with respect to β:
+//
+//	∂AMEⱼ/∂βₖ = (1/n) Σᵢ [δⱼₖ F′(ηᵢ) + βⱼ F″(ηᵢ) xᵢₖ]          (continuous)
+//	∂AMEⱼ/∂βₖ = (1/n) Σᵢ [F′(η¹ᵢ) x¹ᵢₖ − F′(η⁰ᵢ) x⁰ᵢₖ]          (discrete)
+//
+// Columns that are constant (the intercept) have no effect and are left out. The coefficients
+// are the fit's block "beta"; x is the design matrix the model was fitted on (n×k, k the size
+// of "beta"). The effects use the covariance of est, so robust or clustered estimates give
+// robust or clustered margins. It returns an error if the model has no block "beta", if the
+// data or options do not match it, or if a factor's dummy is not 0/1.
+func AverageMarginalEffects(est *Estimates, index Index, x mat.Matrix, o *MarginsOptions) (*Margins, error) {
+	if o == nil {
+		o = &MarginsOptions{}
+	}
 	res := est.Result
 	beta, err := res.Block("beta")
 	if err != nil {
@@ -89,50 +115,90 @@ func AverageMarginalEffects(est *Estimates, index Index, x mat.Matrix, offset []
 		return nil, fmt.Errorf("stderr: AverageMarginalEffects: x has %d columns, block \"beta\" has %d coefficients", k, len(beta))
 	case n != res.NumObs:
 		return nil, fmt.Errorf("stderr: AverageMarginalEffects: x has %d rows, the fit has %d observations", n, res.NumObs)
-	case offset != nil && len(offset) != n:
-		return nil, fmt.Errorf("stderr: AverageMarginalEffects: offset has %d entries for %d observations", len(offset), n)
+	case o.Offset != nil && len(o.Offset) != n:
+		return nil, fmt.Errorf("stderr: AverageMarginalEffects: offset has %d entries for %d observations", len(o.Offset), n)
+	case o.Factor != nil && len(o.Factor) != k, o.Skip != nil && len(o.Skip) != k:
+		return nil, fmt.Errorf("stderr: AverageMarginalEffects: options describe %d and %d columns, x has %d", len(o.Factor), len(o.Skip), k)
 	}
-	// meanD1 = (1/n)ΣF′(ηᵢ); meanD2x[k] = (1/n)ΣF″(ηᵢ)xᵢₖ.
+	factor := func(j int) string {
+		if o.Factor == nil {
+			return ""
+		}
+		return o.Factor[j]
+	}
+	eta := make([]float64, n)
+	for i := range n {
+		for j := range k {
+			eta[i] += x.At(i, j) * beta[j]
+		}
+		if o.Offset != nil {
+			eta[i] += o.Offset[i]
+		}
+	}
+	// Shared by the continuous effects: meanD1 = (1/n)ΣF′(ηᵢ), meanD2x[k] = (1/n)ΣF″(ηᵢ)xᵢₖ.
 	var meanD1 float64
 	meanD2x := make([]float64, k)
 	for i := range n {
-		eta := 0.0
-		for j := range k {
-			eta += x.At(i, j) * beta[j]
-		}
-		if offset != nil {
-			eta += offset[i]
-		}
-		meanD1 += index.D1(eta) / float64(n)
-		d2 := index.D2(eta) / float64(n)
+		meanD1 += index.D1(eta[i]) / float64(n)
+		d2 := index.D2(eta[i]) / float64(n)
 		for j := range k {
 			meanD2x[j] += d2 * x.At(i, j)
 		}
 	}
-	var varying []int
+	var report []int
 	for j := range k {
+		if o.Skip != nil && o.Skip[j] {
+			continue
+		}
 		for i := 1; i < n; i++ {
 			if x.At(i, j) != x.At(0, j) {
-				varying = append(varying, j)
+				report = append(report, j)
 				break
 			}
 		}
 	}
-	if len(varying) == 0 {
-		return nil, fmt.Errorf("stderr: AverageMarginalEffects: every column of x is constant; there is no regressor to differentiate")
+	if len(report) == 0 {
+		return nil, fmt.Errorf("stderr: AverageMarginalEffects: no column of x varies (or all are skipped); there is no regressor to differentiate")
 	}
-	m := len(varying)
+	m := len(report)
 	jac := mat.NewDense(m, k, nil)
 	me := &Margins{Estimates: est, Response: index.Name, Effect: make([]float64, m)}
-	for r, j := range varying {
+	for r, j := range report {
 		me.Labels = append(me.Labels, est.Labels[off+j])
-		me.Effect[r] = beta[j] * meanD1
-		for c := range k {
-			d := beta[j] * meanD2x[c]
-			if c == j {
-				d += meanD1
+		row := jac.RawRowView(r)
+		if factor(j) == "" {
+			me.Effect[r] = beta[j] * meanD1
+			for c := range k {
+				row[c] = beta[j] * meanD2x[c]
 			}
-			jac.Set(r, c, d)
+			row[j] += meanD1
+			continue
+		}
+		// The factor's dummies, all set to 0 in x⁰ and x¹ but for column j, 1 in x¹.
+		var dummies []int
+		for c := range k {
+			if factor(c) == factor(j) {
+				dummies = append(dummies, c)
+			}
+		}
+		for i := range n {
+			if v := x.At(i, j); v != 0 && v != 1 {
+				return nil, fmt.Errorf("stderr: AverageMarginalEffects: column %s of factor %s is %g at observation %d, not 0 or 1", est.Labels[off+j], factor(j), v, i)
+			}
+			eta0 := eta[i]
+			for _, c := range dummies {
+				eta0 -= x.At(i, c) * beta[c]
+			}
+			eta1 := eta0 + beta[j]
+			me.Effect[r] += (index.F(eta1) - index.F(eta0)) / float64(n)
+			d1, d0 := index.D1(eta1)/float64(n), index.D1(eta0)/float64(n)
+			for c := range k {
+				if slices.Contains(dummies, c) {
+					continue // x⁰ᵢ꜀ = 0, and x¹ᵢ꜀ = 0 but for c = j
+				}
+				row[c] += (d1 - d0) * x.At(i, c)
+			}
+			row[j] += d1
 		}
 	}
 	vb := mat.NewSymDense(k, nil)
@@ -188,7 +254,7 @@ func (me *Margins) Table() *Table {
 	e := me.Estimates
 	t := inferenceTable("dy/dx", e.Level, me.Labels, me.Effect, me.SE, me.Z, me.P, me.Lower, me.Upper)
 	t.Title = fmt.Sprintf("Average marginal effects on %s (%s, covariance %s), N = %d", me.Response, e.Result.Model.Name, e.Kind, e.Result.NumObs)
-	t.Notes = []string{"Delta-method standard errors; every regressor treated as continuous."}
+	t.Notes = []string{"Delta-method standard errors. Factor dummies: discrete change from the reference level; other regressors: derivative."}
 	return t
 }
 

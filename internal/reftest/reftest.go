@@ -26,10 +26,14 @@ type Result struct {
 	BIC        float64      `json:"bic"`
 	LnAlphaSE  float64      `json:"lnalpha_se"`  // NB2: Stata's SE of ln α
 	ResidualSD float64      `json:"residual_sd"` // OLS: √(SSR/(n−k))
-	// Labels, AME and AMESE are average marginal effects (Stata's margins, dydx(*)).
-	Labels []string  `json:"labels"`
-	AME    []float64 `json:"ame"`
-	AMESE  []float64 `json:"ame_se"`
+	// Labels, AME and AMESE are average marginal effects (Stata's margins, dydx(*)), and
+	// AMEFactor and AMEFactorSE the same with the 0/1 regressors as factor variables (i.x),
+	// whose effects are discrete changes.
+	Labels      []string  `json:"labels"`
+	AME         []float64 `json:"ame"`
+	AMESE       []float64 `json:"ame_se"`
+	AMEFactor   []float64 `json:"ame_factor"`
+	AMEFactorSE []float64 `json:"ame_factor_se"`
 }
 
 // Read reads the reference file at path, failing the test if it cannot.
