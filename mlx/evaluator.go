@@ -40,18 +40,24 @@ type programs struct {
 	compiles atomic.Int64 // graphs built, across all programs and shapes
 }
 
-// programsKey identifies a programs cache entry. Column names are part of the key because
-// graph.Exec caches by input shapes only, and LogLikeObs looks inputs up by name.
+// programsKey identifies a programs cache entry: the model by its Key when it has one, else by
+// pointer. Column names are part of the key because graph.Exec caches by input shapes only,
+// and LogLikeObs looks inputs up by name.
 type programsKey struct {
-	backend backends.Backend
-	model   *Model
-	columns string
+	backend  backends.Backend
+	model    *Model
+	modelKey string
+	batched  bool
+	columns  string
 }
 
 var programCache sync.Map // programsKey -> *programs
 
 func programsFor(b backends.Backend, m *Model, columns []string) *programs {
-	key := programsKey{b, m, strings.Join(columns, "\x00")}
+	key := programsKey{backend: b, model: m, batched: m.Batched, columns: strings.Join(columns, "\x00")}
+	if m.Key != "" {
+		key.model, key.modelKey = nil, m.Key
+	}
 	p, _ := programCache.LoadOrStore(key, &programs{model: m, backend: b, columns: columns})
 	return p.(*programs)
 }

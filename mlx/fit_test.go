@@ -299,6 +299,36 @@ func TestRefitCompilesNothing(t *testing.T) {
 	}
 }
 
+// TestKeySharesPrograms checks that two values of a ready-made model (same Key) share compiled
+// programs while keeping their own labels, and that a model without a Key does not share them.
+func TestKeySharesPrograms(t *testing.T) {
+	b := testbackend.Get(t)
+	p, ds, _ := blogProblem(t, 200, 3, 11)
+	fit := func(m *mlx.Model) *mlx.Result {
+		res, err := mlx.Fit(b, m, ds, &mlx.Settings{Start: p.Start}, &mlx.Newton{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := fit(likelihoods.NormalLinear(3))
+	before := first.Evaluator().Compilations()
+	other := likelihoods.NormalLinear(3)
+	other.Blocks[0].Labels = []string{"const", "x1", "x2"}
+	second := fit(other)
+	if after := second.Evaluator().Compilations(); after != before {
+		t.Errorf("a second NormalLinear(3) compiled %d new graphs", after-before)
+	}
+	if first.Labels()[1] != "b1" || second.Labels()[1] != "x1" || first.Estimates[1] != second.Estimates[1] {
+		t.Errorf("labels %v and %v, estimates %v and %v", first.Labels(), second.Labels(), first.Estimates, second.Estimates)
+	}
+	unkeyed := likelihoods.NormalLinear(3)
+	unkeyed.Key = ""
+	if third := fit(unkeyed); third.Evaluator().Compilations() == 0 {
+		t.Error("a model without a Key shared another model's programs")
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	b := testbackend.Get(t)
 	m := likelihoods.NormalLinear(2)

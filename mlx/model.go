@@ -94,6 +94,15 @@ type Model struct {
 	// the b-th vector. mlx then computes the exact Hessian and the per-observation scores in one
 	// pass over p copies of the parameters, matrix-matrix work, instead of p passes.
 	Batched bool
+	// Key, if not empty, declares that every model with the same Key builds the same graph:
+	// the same blocks (names, sizes, transforms), the same data inputs and the same
+	// LogLikeObs, whatever its Name and Labels. Such models share compiled programs, so a new
+	// model value of a known Key costs no compilation, and memory does not grow with the number
+	// of model values built. The ready-made models set it ("logit/k=4"); leave it empty for a
+	// model of your own unless you build the same one repeatedly. Models with an empty Key
+	// share programs only with themselves. Changing the Blocks or LogLikeObs of a model that
+	// has a Key breaks the promise: clear the Key first.
+	Key string
 }
 
 // Validate checks the model's declaration: at least one block, unique non-empty names,
