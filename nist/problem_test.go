@@ -12,7 +12,7 @@ import (
 	"github.com/gomle/gomle/nist"
 )
 
-// dataDir holds the NIST .dat files, verbatim, at the root of the module.
+// dataDir holds the NIST .dat files at the root of the module (see data/nist/README.md).
 var dataDir = filepath.Join("..", "data", "nist")
 
 var (
@@ -41,10 +41,13 @@ func TestLoad(t *testing.T) {
 		params, n        int
 		response, model  string
 	}{
+		{"Bennett5", "Higher", 3, 154, "y", "b1 * (b2+x)^(-1/b3)"},
+		{"BoxBOD", "Higher", 2, 6, "y", "b1*(1-exp(-b2*x))"},
 		{"Chwirut1", "Lower", 3, 214, "y", "exp(-b1*x)/(b2+b3*x)"},
 		{"Chwirut2", "Lower", 3, 54, "y", "exp(-b1*x)/(b2+b3*x)"},
 		{"DanWood", "Lower", 2, 6, "y", "b1*x^b2"},
 		{"ENSO", "Average", 9, 168, "y", "b1 + b2*cos( 2*3.141592653589793*x/12 ) + b3*sin( 2*3.141592653589793*x/12 ) + b5*cos( 2*3.141592653589793*x/b4 ) + b6*sin( 2*3.141592653589793*x/b4 ) + b8*cos( 2*3.141592653589793*x/b7 ) + b9*sin( 2*3.141592653589793*x/b7 )"},
+		{"Eckerle4", "Higher", 3, 35, "y", "(b1/b2) * exp(-0.5*((x-b3)/b2)^2)"},
 		{"Gauss1", "Lower", 8, 250, "y", "b1*exp( -b2*x ) + b3*exp( -(x-b4)^2 / b5^2 ) + b6*exp( -(x-b7)^2 / b8^2 )"},
 		{"Gauss2", "Lower", 8, 250, "y", "b1*exp( -b2*x ) + b3*exp( -(x-b4)^2 / b5^2 ) + b6*exp( -(x-b7)^2 / b8^2 )"},
 		{"Gauss3", "Average", 8, 250, "y", "b1*exp( -b2*x ) + b3*exp( -(x-b4)^2 / b5^2 ) + b6*exp( -(x-b7)^2 / b8^2 )"},
@@ -53,13 +56,18 @@ func TestLoad(t *testing.T) {
 		{"Lanczos1", "Average", 6, 24, "y", "b1*exp(-b2*x) + b3*exp(-b4*x) + b5*exp(-b6*x)"},
 		{"Lanczos2", "Average", 6, 24, "y", "b1*exp(-b2*x) + b3*exp(-b4*x) + b5*exp(-b6*x)"},
 		{"Lanczos3", "Lower", 6, 24, "y", "b1*exp(-b2*x) + b3*exp(-b4*x) + b5*exp(-b6*x)"},
+		{"MGH09", "Higher", 4, 11, "y", "b1*(x^2+x*b2) / (x^2+x*b3+b4)"},
+		{"MGH10", "Higher", 3, 16, "y", "b1 * exp(b2/(x+b3))"},
 		{"MGH17", "Average", 5, 33, "y", "b1 + b2*exp(-x*b4) + b3*exp(-x*b5)"},
 		{"Misra1a", "Lower", 2, 14, "y", "b1*(1-exp(-b2*x))"},
 		{"Misra1b", "Lower", 2, 14, "y", "b1 * (1-(1+b2*x/2)^(-2))"},
 		{"Misra1c", "Average", 2, 14, "y", "b1 * (1-(1+2*b2*x)^(-.5))"},
 		{"Misra1d", "Average", 2, 14, "y", "b1*b2*x*((1+b2*x)^(-1))"},
 		{"Nelson", "Average", 3, 128, "log(y)", "b1 - b2*x1 * exp(-b3*x2)"},
+		{"Rat42", "Higher", 3, 9, "y", "b1 / (1+exp(b2-b3*x))"},
+		{"Rat43", "Higher", 4, 15, "y", "b1 / ((1+exp(b2-b3*x))^(1/b4))"},
 		{"Roszman1", "Average", 4, 25, "y", "b1 - b2*x - atan(b3/(x-b4))/3.141592653589793"},
+		{"Thurber", "Higher", 7, 37, "y", "(b1 + b2*x + b3*x^2 + b4*x^3) / (1 + b5*x + b6*x^2 + b7*x^3)"},
 	}
 	ps := loadAll(t)
 	if len(ps) != len(cases) {

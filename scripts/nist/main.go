@@ -157,12 +157,32 @@ stopped, so there were no standard errors).
 			fmt.Fprintf(w, "| %s | %d | %s | %s |\n", r.problem.Name, r.start, cells(r.old, r.oldErr), cells(r.now, nil))
 		}
 	}
+	var failed []string
+	for _, o := range outcomes {
+		if ok, why := o.Pass(); !ok {
+			res := o.Report.Result
+			failed = append(failed, fmt.Sprintf("- %s (%s difficulty), start %d, %s after %d iterations: %s.",
+				o.Problem.Name, strings.ToLower(o.Problem.Difficulty), o.Start, res.Status, res.Iterations, why))
+		}
+	}
 	fmt.Fprint(w, `
-## Problems not shipped
+## Fits that do not pass
 
-NIST's higher-difficulty problems MGH09, Thurber, BoxBOD, Rat42, MGH10, Eckerle4, Rat43 and
-Bennett5 are not in data/nist: no verbatim copy of their .dat files was found to ship (see
-data/nist/README.md).
+`)
+	if len(failed) == 0 {
+		fmt.Fprintln(w, "Every fit passes.")
+	} else {
+		fmt.Fprintf(w, `%d of %d fits fall short of the criteria with estimate.NLS's default settings; they are listed
+in nist_test.go's knownFailures, which TestNIST does not fail on:
+
+%s
+`, len(failed), len(outcomes), strings.Join(failed, "\n"))
+	}
+	fmt.Fprint(w, `
+NIST's eight higher-difficulty problems (MGH09, Thurber, BoxBOD, Rat42, MGH10, Eckerle4, Rat43
+and Bennett5) were not downloaded from NIST: their .dat files were reconstructed, in NIST's
+layout, from the NIST text embedded in other public programs, and each reproduces its certified
+RSS at the certified estimates to 1e-9 (TestCertifiedRSS). See data/nist/README.md.
 `)
 }
 
