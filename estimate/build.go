@@ -97,7 +97,7 @@ func response(s *Spec) string {
 	return strings.TrimSpace(lhs)
 }
 
-func buildOLS(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildOLS(s *Spec, d *frame.Design) (*problem, error) {
 	return newProblem(d, func(x *mat.Dense) (*mlx.Model, []mlx.Column, []float64, error) {
 		_, k := x.Dims()
 		return likelihoods.NormalLinear(k), []mlx.Column{mlx.Vector("y", d.Y), mlx.Matrix("x", x)}, olsStart(x, d.Y), nil
@@ -128,8 +128,8 @@ func olsStart(x *mat.Dense, y []float64) []float64 {
 	return append(slices.Clone(beta.RawVector().Data), sigma)
 }
 
-func buildBinary(model func(int) *mlx.Model, index stderr.Index) func(*Spec, *frame.Design, *mat.Dense) (*problem, error) {
-	return func(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildBinary(model func(int) *mlx.Model, index stderr.Index) func(*Spec, *frame.Design) (*problem, error) {
+	return func(s *Spec, d *frame.Design) (*problem, error) {
 		if err := checkValues(d, s.Model, response(s), d.Y, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
 			return nil, err
 		}
@@ -143,13 +143,13 @@ func buildBinary(model func(int) *mlx.Model, index stderr.Index) func(*Spec, *fr
 		if err != nil {
 			return nil, err
 		}
-		p.index, p.x, p.binaryY = &index, d.X, d.Y
+		p.index, p.binary = &index, true
 		return p, nil
 	}
 }
 
-func buildCount(negbin bool) func(*Spec, *frame.Design, *mat.Dense) (*problem, error) {
-	return func(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildCount(negbin bool) func(*Spec, *frame.Design) (*problem, error) {
+	return func(s *Spec, d *frame.Design) (*problem, error) {
 		if err := checkValues(d, s.Model, response(s), d.Y, func(v float64) bool { return v >= 0 }, "a non-negative count"); err != nil {
 			return nil, err
 		}
@@ -193,12 +193,12 @@ func buildCount(negbin bool) func(*Spec, *frame.Design, *mat.Dense) (*problem, e
 		if err != nil {
 			return nil, err
 		}
-		p.index, p.x, p.offset = &stderr.ExpIndex, d.X, offset
+		p.index, p.offset = &stderr.ExpIndex, offset
 		return p, nil
 	}
 }
 
-func buildTobit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildTobit(s *Spec, d *frame.Design) (*problem, error) {
 	lower, upper := math.Inf(-1), math.Inf(1)
 	if s.Lower != nil {
 		lower = *s.Lower
@@ -239,7 +239,7 @@ func buildTobit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
 	return p, nil
 }
 
-func buildMNLogit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildMNLogit(s *Spec, d *frame.Design) (*problem, error) {
 	levels, onehot, err := likelihoods.OneHot(d.Y)
 	if err != nil {
 		return nil, fmt.Errorf("estimate: mlogit: %w", err)
@@ -279,7 +279,7 @@ func buildMNLogit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
 	return p, nil
 }
 
-func buildCLogit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildCLogit(s *Spec, d *frame.Design) (*problem, error) {
 	if s.Group == "" {
 		return nil, fmt.Errorf("estimate: clogit needs the choice-set column (Group, -group)")
 	}
@@ -323,8 +323,8 @@ func buildCLogit(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
 	}, nil
 }
 
-func buildDuration(weibull bool) func(*Spec, *frame.Design, *mat.Dense) (*problem, error) {
-	return func(s *Spec, d *frame.Design, _ *mat.Dense) (*problem, error) {
+func buildDuration(weibull bool) func(*Spec, *frame.Design) (*problem, error) {
+	return func(s *Spec, d *frame.Design) (*problem, error) {
 		if err := checkValues(d, s.Model, "the duration "+response(s), d.Y, func(v float64) bool { return v > 0 }, "positive"); err != nil {
 			return nil, err
 		}

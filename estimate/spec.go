@@ -12,7 +12,6 @@ import (
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Spec says which model to fit to which variables, and how.
@@ -54,9 +53,9 @@ type Spec struct {
 // family is what Fit needs to know of a model name.
 type family struct {
 	doc string
-	// build returns the model and its data columns for a design (x the regressors; extra
-	// the columns the spec names, aligned with the design's rows).
-	build func(s *Spec, d *frame.Design, x *mat.Dense) (*problem, error)
+	// build returns the model and its data columns for a design (its Extra holds the columns
+	// the spec names, aligned with the design's rows).
+	build func(s *Spec, d *frame.Design) (*problem, error)
 }
 
 // problem is one model ready to fit.
@@ -68,12 +67,12 @@ type problem struct {
 	// the number of parameters under it: the intercept-only fit of the same family, or for
 	// clogit the log-likelihood at β = 0. It is nil when the model has no intercept.
 	null func(b backends.Backend, res *mlx.Result, s mlx.Settings) (ll float64, params int, err error)
-	// index, x and offset give the average marginal effects; index is nil for models without.
+	// index and offset give the average marginal effects (on the design's X); index is nil
+	// for models without.
 	index  *stderr.Index
-	x      *mat.Dense
 	offset []float64
-	// binaryY is the 0/1 response of logit and probit, whose fits are checked for separation.
-	binaryY []float64
+	// binary marks logit and probit, whose fits are checked for separation.
+	binary bool
 	// notes are printed under the table.
 	notes []string
 }
@@ -149,7 +148,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if len(d.Y) == 0 {
 		return nil, fmt.Errorf("estimate: no complete rows to fit (%d dropped for missing values)", d.Dropped)
 	}
-	prob, err := fam.build(&s, d, d.X)
+	prob, err := fam.build(&s, d)
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +164,8 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if prob.binaryY != nil {
-		note, err := checkFitted(s.Model, res, prob.binaryY, prob.x)
+	if prob.binary {
+		note, err := checkFitted(s.Model, res, d.Y, d.X)
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +196,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	}
 	if prob.index != nil {
 		opts, note := marginsOptions(d, prob.offset)
-		if rep.Margins, err = stderr.AverageMarginalEffects(rep.Estimates, *prob.index, prob.x, opts); err != nil {
+		if rep.Margins, err = stderr.AverageMarginalEffects(rep.Estimates, *prob.index, d.X, opts); err != nil {
 			return nil, err
 		}
 		if note != "" {

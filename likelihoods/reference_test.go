@@ -263,28 +263,28 @@ func TestShipsNegBin2Exposure(t *testing.T) {
 	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
 }
 
-// TestShipsPoisson reproduces Stata's poisson accident yr_con op_75_79 without exposure, with
-// vce(robust) and vce(cluster ship) errors (the source has no OIM errors for this model).
-func TestShipsPoisson(t *testing.T) {
-	ds, groups := shipsData(t) // its "offset" column goes unused: the model has no offset
-	ref := readReference(t, "ships_poisson.json")
-	res := checkFit(t, likelihoods.Poisson(3, false), ds, ref)
-	est, err := stderr.Robust(res)
-	checkSE(t, "robust", est, err, ref.BSERobust)
-	est, err = stderr.Cluster(res, groups)
-	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
-}
-
-// TestShipsNegBin2 reproduces Stata's nbreg accident yr_con op_75_79 without exposure, with
-// vce(robust) and vce(cluster ship) errors; α's errors are Stata's delta-method ones.
-func TestShipsNegBin2(t *testing.T) {
+// TestShipsNoExposure reproduces Stata's poisson and nbreg of accident on yr_con and
+// op_75_79 without exposure, with vce(robust) and vce(cluster ship) errors (the source has no
+// OIM errors for these models; for nbreg, α's errors are Stata's delta-method ones). The
+// dataset's "offset" column goes unused: the models have no offset.
+func TestShipsNoExposure(t *testing.T) {
 	ds, groups := shipsData(t)
-	ref := readReference(t, "ships_negbin2.json")
-	res := checkFit(t, likelihoods.NegBin2(3, false), ds, ref)
-	est, err := stderr.Robust(res)
-	checkSE(t, "robust", est, err, ref.BSERobust)
-	est, err = stderr.Cluster(res, groups)
-	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
+	for _, tc := range []struct {
+		model *mlx.Model
+		ref   string
+	}{
+		{likelihoods.Poisson(3, false), "ships_poisson.json"},
+		{likelihoods.NegBin2(3, false), "ships_negbin2.json"},
+	} {
+		t.Run(tc.model.Name, func(t *testing.T) {
+			ref := readReference(t, tc.ref)
+			res := checkFit(t, tc.model, ds, ref)
+			est, err := stderr.Robust(res)
+			checkSE(t, "robust", est, err, ref.BSERobust)
+			est, err = stderr.Cluster(res, groups)
+			checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
+		})
+	}
 }
 
 // TestAnes96MNLogit reproduces Stata 11's mlogit PID logpopul selfLR age educ income,

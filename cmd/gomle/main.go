@@ -163,7 +163,7 @@ func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.
 	if err != nil {
 		return err
 	}
-	b, err := newBackend()
+	b, _, err := mlx.NewBackend() // its error names the configuration
 	if err != nil {
 		return err
 	}
@@ -298,11 +298,3 @@ func parseStart(s string) (map[string]float64, error) {
 	return out, nil
 }
 
-// newBackend creates the GoMLX backend, naming the configuration when it fails.
-func newBackend() (backends.Backend, error) {
-	b, config, err := mlx.NewBackend()
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: %w", config, err)
-	}
-	return b, nil
-}
