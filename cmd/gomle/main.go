@@ -297,4 +297,3 @@ func parseStart(s string) (map[string]float64, error) {
 	}
 	return out, nil
 }
-
