@@ -127,8 +127,10 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if d.Y, err = lhs.Eval(sub, n); err != nil {
 		return nil, fmt.Errorf("estimate: %w", err)
 	}
-	if err := checkValues(d, "nls", "the response "+lhs.String(), d.Y, isFinite, "finite"); err != nil {
-		return nil, err
+	for i, y := range d.Y {
+		if !isFinite(y) {
+			return nil, fmt.Errorf("estimate: nls needs the response %s to be finite; data row %d has %g", lhs, d.Rows[i]+1, y)
+		}
 	}
 	d.Names = params
 	start, err := nlsStart(rhs, params, s.Start, sub, d)

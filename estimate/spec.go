@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
-	"strings"
 
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
@@ -16,8 +14,7 @@ import (
 
 // Spec says which model to fit to which variables, and how.
 type Spec struct {
-	// Model names the model, one of Models(): "ols", "logit", "probit", "poisson", "nbreg",
-	// "tobit", "mlogit", "clogit", "weibull" or "exponential".
+	// Model names the model, one of Models() (likelihoods.Families): "ols", "logit", ….
 	Model string
 	// Formula is an R-style formula, "y ~ x1 + x2" (see frame.ParseFormula). The intercept is
 	// included unless the formula drops it; clogit drops it always, since the choice
@@ -28,16 +25,14 @@ type Spec struct {
 	// Exposure names a column of positive exposures whose log is the offset (poisson, nbreg),
 	// Stata's exposure(). At most one of Offset and Exposure may be set.
 	Exposure string
-	// Base is the base outcome of mlogit, a value of the response; nil means the smallest.
-	Base *float64
-	// Lower and Upper are tobit's left and right censoring limits; nil means none. Tobit needs
-	// at least one.
-	Lower, Upper *float64
 	// Group names clogit's choice-set column: the rows of one choice set share its value.
 	Group string
 	// Failure names the event indicator of weibull and exponential: 1 for an observed
 	// failure, 0 for a right-censored duration. Empty means that every duration ends in failure.
 	Failure string
+	// Options are the model's own settings (mlogit's base outcome, tobit's limits); a model
+	// refuses an option it does not take.
+	Options likelihoods.Options
 	// Cov is the covariance of the estimates: "oim" (the default, the inverse observed
 	// information), "opg", "robust" (Stata's vce(robust)) or "cluster:COLUMN" (Stata's
 	// vce(cluster COLUMN)); NLSSpec also takes "gn", the Gauss–Newton covariance.
@@ -45,59 +40,32 @@ type Spec struct {
 	// Method is the optimizer: "newton" (the default), "trust" (mlx.TrustRegion), "bfgs" or
 	// "lbfgs".
 	Method string
+	// Margins chooses the marginal effects reported for models that declare predictions.
+	Margins MarginsChoice
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
-	// the constant-only fit (see start).
+	// the constant-only fit.
 	Settings mlx.Settings
 }
 
-// family is what Fit needs to know of a model name.
-type family struct {
-	doc string
-	// build returns the model and its data columns for a design (its Extra holds the columns
-	// the spec names, aligned with the design's rows).
-	build func(s *Spec, d *frame.Design) (*problem, error)
-}
-
-// problem is one model ready to fit.
-type problem struct {
-	model   *mlx.Model
-	columns []mlx.Column
-	start   []float64
-	// null returns the log-likelihood of the null hypothesis of the LR test of all slopes and
-	// the number of parameters under it: the intercept-only fit of the same family, or for
-	// clogit the log-likelihood at β = 0. It is nil when the model has no intercept.
-	null func(b backends.Backend, res *mlx.Result, s mlx.Settings) (ll float64, params int, err error)
-	// index and offset give the average marginal effects (on the design's X); index is nil
-	// for models without.
-	index  *stderr.Index
-	offset []float64
-	// binary marks logit and probit, whose fits are checked for separation.
-	binary bool
-	// notes are printed under the table.
-	notes []string
-}
-
-// families lists the models Fit knows, by name.
-var families = map[string]family{
-	"ols":         {"normal linear regression (least squares by maximum likelihood)", buildOLS},
-	"logit":       {"binary logit, Pr(y=1) = Λ(xβ)", buildBinary(likelihoods.Logit, stderr.LogitIndex)},
-	"probit":      {"binary probit, Pr(y=1) = Φ(xβ)", buildBinary(likelihoods.Probit, stderr.ProbitIndex)},
-	"poisson":     {"Poisson regression, E[y] = exp(xβ + offset)", buildCount(false)},
-	"nbreg":       {"negative binomial NB2, Var[y] = μ + αμ²", buildCount(true)},
-	"tobit":       {"censored normal regression with limits", buildTobit},
-	"mlogit":      {"multinomial logit with a base outcome", buildMNLogit},
-	"clogit":      {"conditional (McFadden) logit on long-format choice data", buildCLogit},
-	"weibull":     {"Weibull proportional hazards, right censoring", buildDuration(true)},
-	"exponential": {"exponential proportional hazards, right censoring", buildDuration(false)},
+// MarginsChoice chooses the marginal effects of a Report.
+type MarginsChoice struct {
+	// Predict names the prediction differentiated, one of the model's (the default is its
+	// first: Pr(y=1) for logit, E[y] for poisson, the latent mean for tobit, the median time
+	// for weibull). PredictionNames lists them.
+	Predict string
+	// AtMeans asks for effects at the means of the design's columns instead of average
+	// effects (Stata's atmeans).
+	AtMeans bool
+	// Off skips marginal effects.
+	Off bool
 }
 
 // Models returns the model names Fit accepts, each with a one-line description, sorted.
 func Models() [][2]string {
 	var out [][2]string
-	for name, f := range families {
-		out = append(out, [2]string{name, f.doc})
+	for _, f := range likelihoods.Families() {
+		out = append(out, [2]string{f.Name, f.Doc})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
@@ -105,14 +73,9 @@ func Models() [][2]string {
 // uses (listwise deletion, reported in the Report), and computes the covariance, tests and
 // statistics the Report holds.
 func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
-	fam, ok := families[s.Model]
-	if !ok {
-		names := make([]string, 0, len(families))
-		for n := range families {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return nil, fmt.Errorf("estimate: unknown model %q (models: %s)", s.Model, strings.Join(names, ", "))
+	fam, err := likelihoods.Lookup(s.Model)
+	if err != nil {
+		return nil, err
 	}
 	if f == nil {
 		return nil, fmt.Errorf("estimate: no data")
@@ -148,59 +111,68 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if len(d.Y) == 0 {
 		return nil, fmt.Errorf("estimate: no complete rows to fit (%d dropped for missing values)", d.Dropped)
 	}
-	prob, err := fam.build(&s, d)
+	in, err := modelData(fam, &s, d)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := mlx.NewDataset(prob.columns...)
+	if err := fam.Check(in.data, s.Options); err != nil {
+		return nil, err
+	}
+	prob, err := fam.Build(in.data, s.Options)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := mlx.NewDataset(prob.Columns...)
 	if err != nil {
 		return nil, fmt.Errorf("estimate: %w", err)
 	}
+	if err := checkDesign(s.Model, ds.NumObs(), prob.Model.NumParams(), in.data.X, in.data.Names); err != nil {
+		return nil, err
+	}
 	settings := s.Settings
 	if settings.Start == nil {
-		settings.Start = prob.start
+		settings.Start = prob.Start
 	}
-	res, err := mlx.Fit(b, prob.model, ds, &settings, method)
+	res, err := mlx.Fit(b, prob.Model, ds, &settings, method)
 	if err != nil {
 		return nil, err
 	}
-	if prob.binary {
-		note, err := checkFitted(s.Model, res, d.Y, d.X)
+	notes := prob.Notes
+	if prob.CheckFit != nil {
+		note, err := prob.CheckFit(res)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("estimate: %w", err)
 		}
 		if note != "" {
-			prob.notes = append(prob.notes, note)
+			notes = append(notes, note)
 		}
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
-		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: prob.notes}
+		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes}
 	if cluster != "" {
 		rep.Clusters = groupCodes(d.Extra[cluster])
 	}
 	if rep.Estimates, err = covariance(res, cov, rep.Clusters); err != nil {
 		return nil, err
 	}
-	if prob.null != nil && res.Status.Converged() {
-		ll, params, err := prob.null(b, res, s.Settings)
+	if res.Status.Converged() {
+		ll, params, ok, err := nullModel(b, fam, in, s, res)
 		if err != nil {
 			return nil, fmt.Errorf("estimate: the null model: %w", err)
 		}
-		rep.LLNull = ll
-		if rep.LR, err = stderr.LikelihoodRatioStat(ll, res.LogLike, len(res.Estimates)-params); err != nil {
-			return nil, err
-		}
-		if s.Model != "ols" {
-			rep.PseudoR2 = 1 - res.LogLike/ll
+		if ok {
+			rep.LLNull = ll
+			if rep.LR, err = stderr.LikelihoodRatioStat(ll, res.LogLike, len(res.Estimates)-params); err != nil {
+				return nil, err
+			}
+			if s.Model != "ols" {
+				rep.PseudoR2 = 1 - res.LogLike/ll
+			}
 		}
 	}
-	if prob.index != nil {
-		opts, note := marginsOptions(d, prob.offset)
-		if rep.Margins, err = stderr.AverageMarginalEffects(rep.Estimates, *prob.index, d.X, opts); err != nil {
+	if !s.Margins.Off && len(prob.Model.Predictions) > 0 && prob.Design != "" {
+		if rep.Margins, err = margins(rep.Estimates, d, in, prob, ds, s.Margins); err != nil {
 			return nil, err
-		}
-		if note != "" {
-			rep.Notes = append(rep.Notes, note)
 		}
 	}
 	return rep, nil

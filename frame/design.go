@@ -2,6 +2,7 @@ package frame
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -37,6 +38,12 @@ type Design struct {
 	// Factor gives, for each column of X, the C() term whose dummy it is ("C(g)"), or "" for
 	// every other column, interactions with a factor included.
 	Factor []string
+
+	// What Derivative and At need to evaluate the formula again on the kept rows.
+	formula *Formula
+	vars    map[string][]float64 // the formula's variables on the kept rows
+	levels  map[string][]float64 // each C() factor's levels (by label), as found on the kept rows
+	full    int                  // the term coded in full (see Design), or −1
 }
 
 // Design evaluates the formula on the frame, after dropping every row that has a missing
@@ -98,7 +105,7 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 	for _, name := range used {
 		vars[name] = subset(name)
 	}
-	d := &Design{Rows: rows, Dropped: fr.n - n}
+	d := &Design{Rows: rows, Dropped: fr.n - n, formula: f, vars: vars, levels: map[string][]float64{}}
 
 	y, err := numeric(f.response, vars, rows, n)
 	if err != nil {
@@ -106,49 +113,25 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 	}
 	d.Y = y
 
-	var cols [][]float64
 	if f.intercept {
-		ones := make([]float64, n)
-		for i := range ones {
-			ones[i] = 1
-		}
-		cols = append(cols, ones)
 		d.Names = append(d.Names, "Intercept")
 		d.Vars = append(d.Vars, nil)
 		d.Factor = append(d.Factor, "")
 	}
 	// Without an intercept, the first C() main effect is coded in full, one dummy per level,
 	// so that the model still spans the constant (as R and patsy do).
-	full := -1
+	d.full = -1
 	if !f.intercept {
-		full = slices.IndexFunc(f.terms, func(t term) bool { return len(t.factors) == 1 && t.factors[0].e == nil })
+		d.full = slices.IndexFunc(f.terms, func(t term) bool { return len(t.factors) == 1 && t.factors[0].e == nil })
 	}
-	for k, t := range f.terms {
-		names, tcols, err := t.columns(vars, rows, n, k == full)
-		if err != nil {
-			return nil, err
-		}
-		d.Names = append(d.Names, names...)
-		cols = append(cols, tcols...)
-		factor := ""
-		if len(t.factors) == 1 && t.factors[0].e == nil {
-			factor = t.factors[0].label
-		}
-		for range names {
-			d.Vars = append(d.Vars, t.vars())
-			d.Factor = append(d.Factor, factor)
-		}
-		if len(cols) > maxDesignCells/n {
-			return nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)))
-		}
+	cols, _, err := d.columns(vars, "", true)
+	if err != nil {
+		return nil, err
 	}
 	if len(cols) == 0 {
 		return nil, fmt.Errorf("frame: the formula %s has no terms and no intercept", f)
 	}
-	d.X = mat.NewDense(n, len(cols), nil)
-	for j, c := range cols {
-		d.X.SetCol(j, c)
-	}
+	d.X = columnsMatrix(cols)
 	if len(extra) > 0 {
 		d.Extra = make(map[string][]float64, len(extra))
 		for _, name := range extra {
@@ -156,6 +139,44 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 		}
 	}
 	return d, nil
+}
+
+// columns evaluates the design's columns on vars (the kept rows, or changed copies of them)
+// and, when wrt is not empty, their derivatives with respect to the variable wrt. With record
+// set (the first evaluation) it also records the labels, variables and factor of each column
+// and the levels of each C() factor; later evaluations reuse those levels, so that a
+// counterfactual column holding one value still codes the same dummies.
+func (d *Design) columns(vars map[string][]float64, wrt string, record bool) (cols, derivs [][]float64, err error) {
+	f, n := d.formula, len(d.Rows)
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	if f.intercept {
+		cols, derivs = append(cols, ones), append(derivs, make([]float64, n))
+	}
+	for k, t := range f.terms {
+		names, tcols, tderivs, err := t.columns(vars, d.Rows, n, k == d.full, d.levels, wrt)
+		if err != nil {
+			return nil, nil, err
+		}
+		cols, derivs = append(cols, tcols...), append(derivs, tderivs...)
+		if record {
+			d.Names = append(d.Names, names...)
+			factor := ""
+			if len(t.factors) == 1 && t.factors[0].e == nil {
+				factor = t.factors[0].label
+			}
+			for range names {
+				d.Vars = append(d.Vars, t.vars())
+				d.Factor = append(d.Factor, factor)
+			}
+		}
+		if len(cols) > maxDesignCells/n {
+			return nil, nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)))
+		}
+	}
+	return cols, derivs, nil
 }
 
 // numeric evaluates a numeric factor over the kept rows, checking that it is finite. Its
@@ -187,9 +208,11 @@ func finite(label string, names []string, v []float64, vars map[string][]float64
 	return nil
 }
 
-// columns evaluates a term over the kept rows: its column labels and values. full asks for
-// the full coding of a categorical factor (see factor.columns).
-func (t term) columns(vars map[string][]float64, rows []int, n int, full bool) ([]string, [][]float64, error) {
+// columns evaluates a term over the kept rows: its column labels, values and, if wrt is not
+// empty, derivatives with respect to the variable wrt (by the product rule over the term's
+// factors). full asks for the full coding of a categorical factor and levels holds the levels
+// of categorical factors, filled in on first sight (see factor.columns).
+func (t term) columns(vars map[string][]float64, rows []int, n int, full bool, levels map[string][]float64, wrt string) ([]string, [][]float64, [][]float64, error) {
 	// Start from the empty product, one column of ones with an empty label, and multiply in
 	// each factor's columns, the earlier factors varying fastest.
 	labels := []string{""}
@@ -197,41 +220,42 @@ func (t term) columns(vars map[string][]float64, rows []int, n int, full bool) (
 	for i := range ones {
 		ones[i] = 1
 	}
-	cols := [][]float64{ones}
+	cols, derivs := [][]float64{ones}, [][]float64{make([]float64, n)}
 	for _, fa := range t.factors {
-		flabels, fcols, err := fa.columns(vars, rows, n, full)
+		flabels, fcols, fderivs, err := fa.columns(vars, rows, n, full, levels, wrt)
 		if err != nil {
-			return nil, nil, fmt.Errorf("frame: the term %w", err)
+			return nil, nil, nil, fmt.Errorf("frame: the term %w", err)
 		}
 		if len(fcols) > 0 && len(cols) > maxDesignCells/n/len(fcols) {
-			return nil, nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)*len(fcols)))
+			return nil, nil, nil, fmt.Errorf("frame: the term %w", tooBig(t.label(), n, len(cols)*len(fcols)))
 		}
 		var nextLabels []string
-		var nextCols [][]float64
+		var nextCols, nextDerivs [][]float64
 		for b, fc := range fcols {
 			for a, c := range cols {
-				prod := make([]float64, n)
+				prod, dprod := make([]float64, n), make([]float64, n)
 				for i := range prod {
 					prod[i] = c[i] * fc[i]
+					dprod[i] = derivs[a][i]*fc[i] + c[i]*fderivs[b][i]
 				}
 				label := flabels[b]
 				if labels[a] != "" {
 					label = labels[a] + ":" + label
 				}
 				nextLabels = append(nextLabels, label)
-				nextCols = append(nextCols, prod)
+				nextCols, nextDerivs = append(nextCols, prod), append(nextDerivs, dprod)
 			}
 		}
-		labels, cols = nextLabels, nextCols
+		labels, cols, derivs = nextLabels, nextCols, nextDerivs
 	}
 	if len(t.factors) > 1 {
 		for j, c := range cols {
 			if err := finite(labels[j], t.vars(), c, vars, rows); err != nil {
-				return nil, nil, fmt.Errorf("frame: the term %w", err)
+				return nil, nil, nil, fmt.Errorf("frame: the term %w", err)
 			}
 		}
 	}
-	return labels, cols, nil
+	return labels, cols, derivs, nil
 }
 
 // vars returns the columns the term uses, sorted and without repeats.
@@ -246,40 +270,52 @@ func (t term) vars() []string {
 
 // columns evaluates a factor over the kept rows: one column for a numeric factor, one dummy
 // per non-reference level for a categorical one, labelled "C(g)[T.2]", or, if full is true,
-// one dummy per level, labelled "C(g)[2]".
-func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool) ([]string, [][]float64, error) {
+// one dummy per level, labelled "C(g)[2]"; with their derivatives with respect to wrt (zero
+// for dummies). A categorical factor's levels come from levels[label] when present (a
+// counterfactual evaluation), else from the data, and are recorded there.
+func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool, levels map[string][]float64, wrt string) ([]string, [][]float64, [][]float64, error) {
 	if fa.e != nil {
 		v, err := numeric(fa, vars, rows, n)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return []string{fa.label}, [][]float64{v}, nil
+		dv := make([]float64, n)
+		if wrt != "" && slices.Contains(fa.vars(), wrt) {
+			if _, dv, err = fa.e.Derivative(vars, n, wrt); err != nil {
+				return nil, nil, nil, fmt.Errorf("%s: %w", fa.label, err)
+			}
+		}
+		return []string{fa.label}, [][]float64{v}, [][]float64{dv}, nil
 	}
 	x := vars[fa.col]
 	if err := finite(fa.label, []string{fa.col}, x, vars, rows); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	levels := slices.Clone(x)
-	slices.Sort(levels)
-	levels = slices.Compact(levels)
-	ref := levels[0]
+	lv, ok := levels[fa.label]
+	if !ok {
+		lv = slices.Clone(x)
+		slices.Sort(lv)
+		lv = slices.Compact(lv)
+		levels[fa.label] = lv
+	}
+	ref := lv[0]
 	if fa.hasRef {
-		if !slices.Contains(levels, fa.ref) {
-			return nil, nil, fmt.Errorf("%s: the reference level %s is not a value of %s in the rows used (levels: %s)",
-				fa.label, formatLevel(fa.ref), fa.col, listLevels(levels))
+		if !slices.Contains(lv, fa.ref) {
+			return nil, nil, nil, fmt.Errorf("%s: the reference level %s is not a value of %s in the rows used (levels: %s)",
+				fa.label, formatLevel(fa.ref), fa.col, listLevels(lv))
 		}
 		ref = fa.ref
 	}
-	if len(levels)-1 > maxDesignCells/n {
-		return nil, nil, tooBig(fa.label, n, len(levels)-1)
+	if len(lv)-1 > maxDesignCells/n {
+		return nil, nil, nil, tooBig(fa.label, n, len(lv)-1)
 	}
 	prefix := "[T."
 	if full {
 		prefix = "["
 	}
 	var labels []string
-	var cols [][]float64
-	for _, l := range levels {
+	var cols, derivs [][]float64
+	for _, l := range lv {
 		if l == ref && !full {
 			continue
 		}
@@ -290,9 +326,9 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 			}
 		}
 		labels = append(labels, fa.label+prefix+formatLevel(l)+"]")
-		cols = append(cols, c)
+		cols, derivs = append(cols, c), append(derivs, make([]float64, n))
 	}
-	return labels, cols, nil
+	return labels, cols, derivs, nil
 }
 
 // listLevels lists levels for an error message, abbreviating a long list.
@@ -313,4 +349,106 @@ func listLevels(levels []float64) string {
 func tooBig(label string, rows, cols int) error {
 	return fmt.Errorf("%s would make the design %d rows by at least %d columns, more than %d entries; "+
 		"is C() applied to a continuous column?", label, rows, cols, maxDesignCells)
+}
+
+// Variables returns the variables the formula's terms use (not the response), sorted: those
+// entered through C() as factors, the others as continuous. A variable used both ways is a
+// factor.
+func (d *Design) Variables() (continuous, factors []string) {
+	isFactor := map[string]bool{}
+	var all []string
+	for _, t := range d.formula.terms {
+		for _, fa := range t.factors {
+			all = append(all, fa.vars()...)
+			if fa.e == nil {
+				isFactor[fa.col] = true
+			}
+		}
+	}
+	slices.Sort(all)
+	for _, v := range slices.Compact(all) {
+		if isFactor[v] {
+			factors = append(factors, v)
+		} else {
+			continuous = append(continuous, v)
+		}
+	}
+	return continuous, factors
+}
+
+// Derivative returns ∂X/∂v: the derivative of every column of X with respect to the
+// continuous variable v, row by row (1 in v's own column, 2v in the column of I(v^2), z in
+// that of v:z, 0 in columns without v), exact. It returns an error if the terms do not use v
+// or use it as a factor.
+func (d *Design) Derivative(v string) (*mat.Dense, error) {
+	continuous, factors := d.Variables()
+	switch {
+	case slices.Contains(factors, v):
+		return nil, fmt.Errorf("frame: %s enters the formula as a factor; it has discrete changes, not a derivative", v)
+	case !slices.Contains(continuous, v):
+		return nil, fmt.Errorf("frame: the formula's terms do not use %s (variables: %s)", v, strings.Join(slices.Concat(continuous, factors), ", "))
+	}
+	_, derivs, err := d.columns(d.vars, v, false)
+	if err != nil {
+		return nil, err
+	}
+	return columnsMatrix(derivs), nil
+}
+
+// Levels returns the levels of the factor variable v in the rows used and its reference level
+// (the first C() term of v decides it), or an error if v is not a factor of the formula.
+func (d *Design) Levels(v string) (levels []float64, ref float64, err error) {
+	for _, t := range d.formula.terms {
+		for _, fa := range t.factors {
+			if fa.e == nil && fa.col == v {
+				lv := d.levels[fa.label]
+				ref = lv[0]
+				if fa.hasRef {
+					ref = fa.ref
+				}
+				return slices.Clone(lv), ref, nil
+			}
+		}
+	}
+	return nil, 0, fmt.Errorf("frame: %s is not a factor (C()) of the formula", v)
+}
+
+// At returns the design matrix with the variable v set to value in every row, everything else
+// as in the data: the counterfactual data of a discrete change (a factor at one level) or of
+// a prediction at a chosen value. A factor keeps the dummies of its levels in the data; value
+// must be one of them.
+func (d *Design) At(v string, value float64) (*mat.Dense, error) {
+	if _, ok := d.vars[v]; !ok {
+		return nil, fmt.Errorf("frame: the formula does not use %s", v)
+	}
+	_, factors := d.Variables()
+	if slices.Contains(factors, v) {
+		levels, _, err := d.Levels(v)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(levels, value) {
+			return nil, fmt.Errorf("frame: %s is not a level of the factor %s (levels: %s)", formatLevel(value), v, listLevels(levels))
+		}
+	}
+	vars := maps.Clone(d.vars)
+	set := make([]float64, len(d.Rows))
+	for i := range set {
+		set[i] = value
+	}
+	vars[v] = set
+	cols, _, err := d.columns(vars, "", false)
+	if err != nil {
+		return nil, err
+	}
+	return columnsMatrix(cols), nil
+}
+
+// columnsMatrix returns the matrix whose columns are cols.
+func columnsMatrix(cols [][]float64) *mat.Dense {
+	x := mat.NewDense(len(cols[0]), len(cols), nil)
+	for j, c := range cols {
+		x.SetCol(j, c)
+	}
+	return x
 }

@@ -3,6 +3,7 @@ package likelihoods
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -40,9 +41,10 @@ func CLogit(k int) *mlx.Model {
 		panic(fmt.Sprintf("likelihoods: CLogit needs at least one regressor, got k=%d", k))
 	}
 	return &mlx.Model{
-		Name:   "conditional logit",
-		Key:    fmt.Sprintf("clogit/k=%d", k),
-		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
+		Name:    "conditional logit",
+		Key:     fmt.Sprintf("clogit/k=%d", k),
+		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
+		Indices: []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			x, choice, avail := d.Get("x"), d.Get("choice"), d.Get("avail")
 			dims := x.Shape().Dimensions
@@ -56,8 +58,7 @@ func CLogit(k int) *mlx.Model {
 						choice.Shape(), avail.Shape(), n, j, x.Shape()))
 				}
 			}
-			// η = xβ as one n·J×k matrix-vector product, then back to [n, J].
-			eta := graph.Reshape(graph.Dot(graph.Reshape(x, n*j, k), p.Get("beta")), n, j)
+			eta := p.Index("beta") // [n, J]
 			mask := graph.GreaterThan(avail, graph.ScalarZero(x.Graph(), x.DType()))
 			return graph.Sub(graph.ReduceSum(graph.Mul(choice, eta), 1), logSumExp(eta, mask))
 		},
@@ -133,5 +134,54 @@ func ChoiceColumns(group []float64, choice []float64, x *mat.Dense) ([]mlx.Colum
 		{Name: "x", Values: xs, Dims: []int{n, j, k}},
 		{Name: "choice", Values: cs, Dims: []int{n, j}},
 		{Name: "avail", Values: as, Dims: []int{n, j}},
+	}, nil
+}
+
+// ChoiceProbabilities is the prediction of CLogit for choice sets of up to j alternatives: the
+// probability of each alternative, exp(ηᵢₐ)/Σₘ exp(ηᵢₘ), by its position in the choice set
+// ("alt 1", … in the order of the chooser's rows), 0 at padding.
+func ChoiceProbabilities(j int) mlx.Prediction {
+	outcomes := make([]string, j)
+	for a := range outcomes {
+		outcomes[a] = fmt.Sprintf("alt %d", a+1)
+	}
+	return mlx.Prediction{Name: "Pr(alternative)", Outcomes: outcomes, Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+		eta, avail := p.Index("beta"), d.Get("avail")
+		mask := graph.GreaterThan(avail, graph.ScalarZero(eta.Graph(), eta.DType()))
+		// Padding gets exp(0)·0: its η, whatever it holds, never reaches the exp.
+		logPr := graph.Where(mask, graph.Sub(eta, graph.ExpandAxes(logSumExp(eta, mask), -1)), graph.ZerosLike(eta))
+		return graph.Mul(graph.Exp(logPr), avail)
+	}}
+}
+
+var clogitFamily = &Family{Name: "clogit", Doc: "conditional (McFadden) logit on long-format choice data",
+	Takes: TakesGroup, NoIntercept: true, Build: buildCLogit}
+
+// buildCLogit lays the long-format rows out as choice sets; the null hypothesis of its LR
+// test is β = 0, equal choice probabilities.
+func buildCLogit(d *Data, _ Options) (*Problem, error) {
+	if d.Group == nil {
+		return nil, fmt.Errorf("likelihoods: clogit needs the choice-set column (Group, -group)")
+	}
+	_, k := d.X.Dims()
+	if k == 0 {
+		return nil, fmt.Errorf("likelihoods: clogit needs regressors that vary within a choice set; the formula has only the intercept")
+	}
+	if err := checkValues(d, "clogit", d.Response, d.Y, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
+		return nil, err
+	}
+	cols, err := ChoiceColumns(d.Group, d.Y, d.X)
+	if err != nil {
+		return nil, fmt.Errorf("likelihoods: clogit: %w", err)
+	}
+	m := CLogit(k)
+	m.Blocks[0].Labels = slices.Clone(d.Names)
+	m.Predictions = []mlx.Prediction{ChoiceProbabilities(cols[0].Dims[1])}
+	return &Problem{Model: m, Columns: cols, Start: make([]float64, k), NullAtZero: true, Design: "x",
+		DesignColumn: func(x *mat.Dense) mlx.Column {
+			c, _ := ChoiceColumns(d.Group, d.Y, x) // the layout was checked above
+			return c[0]
+		},
+		Notes: []string{"Observations are choice sets; the LR test is against β = 0 (equal choice probabilities)."},
 	}, nil
 }

@@ -56,35 +56,47 @@ func MNLogit(k int, outcomes []string, base int) *mlx.Model {
 		blocks = append(blocks, mlx.Block{Name: name, Size: k, Labels: labels})
 	}
 	outcomes = slices.Clone(outcomes)
+	var indices []mlx.Index
+	for _, b := range blocks {
+		indices = append(indices, mlx.Index{Block: b.Name, Design: "x"})
+	}
+	// eta returns the [n, J] indices, the base column 0, built as Σⱼ ηⱼ e_jᵀ: a product with
+	// constant unit rows rather than a Concatenate, whose gradient would need Slice.
+	eta := func(p mlx.Params) *graph.Node {
+		var eta *graph.Node
+		for i, name := range outcomes {
+			if i == base {
+				continue
+			}
+			ej := p.Index(name)
+			unit := make([]float64, numOut)
+			unit[i] = 1
+			term := graph.Mul(graph.ExpandAxes(ej, -1), graph.ConstAsDType(ej.Graph(), ej.DType(), [][]float64{unit}))
+			if eta == nil {
+				eta = term
+			} else {
+				eta = graph.Add(eta, term)
+			}
+		}
+		return eta
+	}
 	return &mlx.Model{
-		Name:   "multinomial logit",
-		Key:    fmt.Sprintf("mnlogit/k=%d/outcomes=%q/base=%d", k, outcomes, base),
-		Blocks: blocks,
+		Name:    "multinomial logit",
+		Key:     fmt.Sprintf("mnlogit/k=%d/outcomes=%q/base=%d", k, outcomes, base),
+		Blocks:  blocks,
+		Indices: indices,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			x, y := d.Get("x"), d.Get("y")
+			y := d.Get("y")
 			if y.Rank() != 2 || y.Shape().Dimensions[1] != numOut {
 				panic(fmt.Errorf("likelihoods: MNLogit with %d outcomes: column \"y\" has shape %s, want [n, %d] (one-hot)", numOut, y.Shape(), numOut))
 			}
-			g, dtype := x.Graph(), x.DType()
-			// The k×J coefficient matrix, column j = βⱼ, built as Σⱼ βⱼ e_jᵀ: a product with
-			// constant unit rows rather than a Concatenate, whose gradient would need Slice.
-			var coef *graph.Node
-			for i, name := range outcomes {
-				if i == base {
-					continue
-				}
-				unit := make([]float64, numOut)
-				unit[i] = 1
-				term := graph.Mul(graph.ExpandAxes(p.Get(name), -1), graph.ConstAsDType(g, dtype, [][]float64{unit}))
-				if coef == nil {
-					coef = term
-				} else {
-					coef = graph.Add(coef, term)
-				}
-			}
-			eta := graph.Dot(x, coef) // [n, J], the base column 0
-			return graph.Sub(graph.ReduceSum(graph.Mul(y, eta), 1), logSumExp(eta, nil))
+			e := eta(p)
+			return graph.Sub(graph.ReduceSum(graph.Mul(y, e), 1), logSumExp(e, nil))
 		},
+		Predictions: []mlx.Prediction{{Name: "Pr(y=j)", Outcomes: slices.Clone(outcomes), Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+			e := eta(p)
+			return graph.Exp(graph.Sub(e, graph.ExpandAxes(logSumExp(e, nil), -1)))
+		}}},
 	}
 }
 
@@ -142,4 +154,45 @@ func OneHot(y []float64) (levels []float64, onehot *mat.Dense, err error) {
 		onehot.Set(i, column[v], 1)
 	}
 	return levels, onehot, nil
+}
+
+var mlogitFamily = &Family{Name: "mlogit", Doc: "multinomial logit with a base outcome", Takes: TakesBase, Build: buildMNLogit}
+
+// buildMNLogit codes the outcomes, labels the equations "y=level: regressor" as Stata names
+// them, and starts at β = 0.
+func buildMNLogit(d *Data, o Options) (*Problem, error) {
+	levels, onehot, err := OneHot(d.Y)
+	if err != nil {
+		return nil, fmt.Errorf("likelihoods: mlogit: %w", err)
+	}
+	base := 0
+	if o.Base != nil {
+		if base = slices.Index(levels, *o.Base); base < 0 {
+			return nil, fmt.Errorf("likelihoods: mlogit: the base outcome %g is not a value of %s (values: %v)", *o.Base, d.Response, levels)
+		}
+	}
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = fmt.Sprintf("%g", l)
+	}
+	_, k := d.X.Dims()
+	p := matrixProblem(MNLogit(k, names, base), mlx.Matrix("y", onehot), d, make([]float64, k*(len(levels)-1)))
+	eq := 0
+	for j, l := range names {
+		if j == base {
+			continue
+		}
+		labels := make([]string, len(d.Names))
+		for i, n := range d.Names {
+			labels[i] = fmt.Sprintf("%s=%s: %s", d.Response, l, n)
+		}
+		p.Model.Blocks[eq].Labels = labels
+		eq++
+	}
+	for j := range p.Model.Predictions[0].Outcomes {
+		p.Model.Predictions[0].Outcomes[j] = fmt.Sprintf("%s=%s", d.Response, names[j])
+	}
+	p.Model.Predictions[0].Name = fmt.Sprintf("Pr(%s)", d.Response)
+	p.Notes = append(p.Notes, fmt.Sprintf("Base outcome %s=%s (its coefficients are 0).", d.Response, names[base]))
+	return p, nil
 }

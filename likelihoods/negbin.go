@@ -20,11 +20,13 @@ func NegBin2(k int, offset bool) *mlx.Model {
 		panic(fmt.Sprintf("likelihoods: NegBin2 needs at least one regressor, got k=%d", k))
 	}
 	return &mlx.Model{
-		Name:   "negative binomial (NB2)",
-		Key:    fmt.Sprintf("negbin2/k=%d/offset=%t", k, offset),
-		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}, {Name: "alpha", Size: 1, Transform: mlx.Positive}},
+		Name:        "negative binomial (NB2)",
+		Key:         fmt.Sprintf("negbin2/k=%d/offset=%t", k, offset),
+		Blocks:      []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}, {Name: "alpha", Size: 1, Transform: mlx.Positive}},
+		Indices:     countIndex(offset),
+		Predictions: countMean,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			y, eta := d.Get("y"), countIndex(p, d, offset)
+			y, eta := d.Get("y"), p.Index("beta")
 			r := graph.Inverse(p.Scalar("alpha"))
 			// log(r + μ) = log r + log(1 + αμ), computed as logaddexp(log r, η) to stay finite.
 			logR := graph.Log(r)

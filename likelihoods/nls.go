@@ -46,6 +46,9 @@ func NLS(params []string, mean func(p mlx.Params, d mlx.Data) *graph.Node) *mlx.
 	return &mlx.Model{
 		Name:   "nonlinear regression",
 		Blocks: blocks,
+		Predictions: []mlx.Prediction{{Name: "E[y]", Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+			return graph.BroadcastToShape(mean(p, d), d.Get("y").Shape())
+		}}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			y := d.Get("y")
 			sigma := p.Scalar("sigma")

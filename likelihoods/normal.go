@@ -34,16 +34,14 @@ func NormalLinear(k int) *mlx.Model {
 			{Name: "beta", Size: k, Labels: coefLabels(k)},
 			{Name: "sigma", Size: 1, Transform: mlx.Positive},
 		},
+		Predictions: linearMean,
+		Indices:     []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			x, y := d.Get("x"), d.Get("y")
-			sigma := p.Scalar("sigma") // a scalar, or [B, 1] when batched
-			var mu *graph.Node
+			y, mu := d.Get("y"), p.Index("beta") // mu is [B, n] when batched: X times B vectors at once
+			sigma := p.Scalar("sigma")           // a scalar, or [B, 1] when batched
 			if p.Batched() {
-				mu = graph.Einsum("bk,nk->bn", p.Get("beta"), x) // [B, n]: X times B vectors at once
 				y = graph.BroadcastToShape(graph.ExpandAxes(y, 0), mu.Shape())
 				sigma = graph.BroadcastToShape(sigma, mu.Shape())
-			} else {
-				mu = graph.Dot(x, p.Get("beta"))
 			}
 			resid := graph.Sub(y, mu)
 			// −½log(2π) − log σ − r²/(2σ²)
@@ -53,3 +51,14 @@ func NormalLinear(k int) *mlx.Model {
 		},
 	}
 }
+
+// linearMean is the prediction of the normal linear model, E[y|x] = xβ.
+var linearMean = []mlx.Prediction{{Name: "E[y]", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+	return p.Index("beta")
+}}}
+
+var olsFamily = &Family{Name: "ols", Doc: "normal linear regression (least squares by maximum likelihood)",
+	Build: func(d *Data, _ Options) (*Problem, error) {
+		_, k := d.X.Dims()
+		return matrixProblem(NormalLinear(k), mlx.Vector("y", d.Y), d, olsStart(d.X, d.Y)), nil
+	}}

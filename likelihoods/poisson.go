@@ -2,6 +2,7 @@ package likelihoods
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -20,22 +21,67 @@ func Poisson(k int, offset bool) *mlx.Model {
 		panic(fmt.Sprintf("likelihoods: Poisson needs at least one regressor, got k=%d", k))
 	}
 	return &mlx.Model{
-		Name:   "poisson",
-		Key:    fmt.Sprintf("poisson/k=%d/offset=%t", k, offset),
-		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
+		Name:    "poisson",
+		Key:     fmt.Sprintf("poisson/k=%d/offset=%t", k, offset),
+		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
+		Indices: countIndex(offset),
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			y, eta := d.Get("y"), countIndex(p, d, offset)
+			y, eta := d.Get("y"), p.Index("beta")
 			return graph.Sub(graph.Sub(graph.Mul(y, eta), graph.Exp(eta)), LogGamma(graph.OnePlus(y)))
 		},
+		Predictions: countMean,
 	}
 }
 
-// countIndex returns the linear index of a count model, xᵢβ + oᵢ, the offset column included
-// when offset is true.
-func countIndex(p mlx.Params, d mlx.Data, offset bool) *graph.Node {
-	eta := graph.Dot(d.Get("x"), p.Get("beta"))
+// countIndex returns the index of the count models: xβ, plus the column "offset" if offset.
+func countIndex(offset bool) []mlx.Index {
 	if offset {
-		eta = graph.Add(eta, d.Get("offset"))
+		return []mlx.Index{{Block: "beta", Design: "x", Offset: "offset"}}
 	}
-	return eta
+	return []mlx.Index{{Block: "beta", Design: "x"}}
+}
+
+// countMean is the prediction of the count models, E[y] = exp(xβ + offset) (Stata's
+// predict, n, with the exposure).
+var countMean = []mlx.Prediction{{Name: "E[y]", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+	return graph.Exp(p.Index("beta"))
+}}}
+
+var (
+	poissonFamily = &Family{Name: "poisson", Doc: "Poisson regression, E[y] = exp(xβ + offset)", Takes: TakesOffset, Build: buildCount(false)}
+	nbregFamily   = &Family{Name: "nbreg", Doc: "negative binomial NB2, Var[y] = μ + αμ²", Takes: TakesOffset, Build: buildCount(true)}
+)
+
+// buildCount checks non-negative counts and starts at the constant-only fit, log ȳ − mean
+// offset, as Stata does (and α = 1 for NB2).
+func buildCount(negbin bool) func(*Data, Options) (*Problem, error) {
+	name := "poisson"
+	if negbin {
+		name = "nbreg"
+	}
+	return func(d *Data, _ Options) (*Problem, error) {
+		if err := checkValues(d, name, d.Response, d.Y, func(v float64) bool { return v >= 0 }, "a non-negative count"); err != nil {
+			return nil, err
+		}
+		meanOffset, meanY := 0.0, 0.0
+		for i, y := range d.Y {
+			meanY += y / float64(len(d.Y))
+			if d.Offset != nil {
+				meanOffset += d.Offset[i] / float64(len(d.Y))
+			}
+		}
+		_, k := d.X.Dims()
+		start := make([]float64, k)
+		if j := interceptIndex(d.X); j >= 0 && meanY > 0 {
+			start[j] = math.Log(meanY) - meanOffset
+		}
+		var extra []mlx.Column
+		if d.Offset != nil {
+			extra = append(extra, mlx.Vector("offset", d.Offset))
+		}
+		if negbin {
+			return matrixProblem(NegBin2(k, d.Offset != nil), mlx.Vector("y", d.Y), d, append(start, 1), extra...), nil
+		}
+		return matrixProblem(Poisson(k, d.Offset != nil), mlx.Vector("y", d.Y), d, start, extra...), nil
+	}
 }

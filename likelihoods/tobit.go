@@ -3,6 +3,7 @@ package likelihoods
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -44,9 +45,11 @@ func Tobit(k int, lower, upper float64) *mlx.Model {
 			{Name: "beta", Size: k, Labels: coefLabels(k)},
 			{Name: "sigma", Size: 1, Transform: mlx.Positive},
 		},
+		Indices:     []mlx.Index{{Block: "beta", Design: "x"}},
+		Predictions: tobitPredictions(lower, upper),
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			y := d.Get("y")
-			mu := graph.Dot(d.Get("x"), p.Get("beta"))
+			mu := p.Index("beta")
 			sigma := p.Scalar("sigma")
 			g, dtype := y.Graph(), y.DType()
 			// −½log(2π) − log σ − z²/2. Every branch stays finite for every observation (log Φ
@@ -68,4 +71,95 @@ func Tobit(k int, lower, upper float64) *mlx.Model {
 			return ll
 		},
 	}
+}
+
+// tobitPredictions are, as Stata's predict after tobit: the latent mean xβ (xb, the default),
+// the mean of the censored outcome y = min(max(y*, L), U) (ystar(L,U)),
+//
+//	E[y] = L·Φ(a) + U·Φ(−b) + xβ·(Φ(b) − Φ(a)) + σ·(φ(a) − φ(b)),  a = (L − xβ)/σ, b = (U − xβ)/σ
+//
+// (terms of an infinite limit drop out), and the probability of an uncensored observation,
+// Pr(L < y* < U) = Φ(b) − Φ(a) (pr(L,U)).
+func tobitPredictions(lower, upper float64) []mlx.Prediction {
+	// parts returns a, b as nodes (nil for an infinite limit) and σ.
+	parts := func(p mlx.Params) (mu, a, b, sigma *graph.Node) {
+		mu, sigma = p.Index("beta"), p.Scalar("sigma")
+		g, dtype := mu.Graph(), mu.DType()
+		if !math.IsInf(lower, -1) {
+			a = graph.Div(graph.Sub(graph.Scalar(g, dtype, lower), mu), sigma)
+		}
+		if !math.IsInf(upper, 1) {
+			b = graph.Div(graph.Sub(graph.Scalar(g, dtype, upper), mu), sigma)
+		}
+		return mu, a, b, sigma
+	}
+	// inside returns Φ(b) − Φ(a).
+	inside := func(mu, a, b *graph.Node) *graph.Node {
+		pr := graph.OnesLike(mu)
+		if b != nil {
+			pr = NormalCDF(b)
+		}
+		if a != nil {
+			pr = graph.Sub(pr, NormalCDF(a))
+		}
+		return pr
+	}
+	return []mlx.Prediction{
+		{Name: "E[y*] = xb", Func: func(p mlx.Params, _ mlx.Data) *graph.Node { return p.Index("beta") }},
+		{Name: "E[y] censored", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+			mu, a, b, sigma := parts(p)
+			mean := graph.Mul(mu, inside(mu, a, b))
+			if a != nil {
+				mean = graph.Add(mean, graph.Add(graph.MulScalar(NormalCDF(a), lower), graph.Mul(sigma, NormalPDF(a))))
+			}
+			if b != nil {
+				mean = graph.Add(mean, graph.Sub(graph.MulScalar(NormalCDF(graph.Neg(b)), upper), graph.Mul(sigma, NormalPDF(b))))
+			}
+			return mean
+		}},
+		{Name: "Pr(uncensored)", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+			mu, a, b, _ := parts(p)
+			return inside(mu, a, b)
+		}},
+	}
+}
+
+var tobitFamily = &Family{Name: "tobit", Doc: "censored normal regression with limits", Takes: TakesLimits, Build: buildTobit}
+
+// buildTobit needs at least one limit, starts at least squares and notes how many
+// observations each limit censors.
+func buildTobit(d *Data, o Options) (*Problem, error) {
+	lower, upper := math.Inf(-1), math.Inf(1)
+	if o.Lower != nil {
+		lower = *o.Lower
+	}
+	if o.Upper != nil {
+		upper = *o.Upper
+	}
+	if o.Lower == nil && o.Upper == nil {
+		return nil, fmt.Errorf("likelihoods: tobit needs a lower or an upper censoring limit (without limits it is ols)")
+	}
+	if !(lower < upper) {
+		return nil, fmt.Errorf("likelihoods: tobit's lower limit %g must be below its upper limit %g", lower, upper)
+	}
+	var left, right int
+	for _, y := range d.Y {
+		if y <= lower {
+			left++
+		}
+		if y >= upper {
+			right++
+		}
+	}
+	_, k := d.X.Dims()
+	p := matrixProblem(Tobit(k, lower, upper), mlx.Vector("y", d.Y), d, olsStart(d.X, d.Y))
+	var parts []string
+	if o.Lower != nil {
+		parts = append(parts, fmt.Sprintf("%d left-censored at y <= %g", left, lower))
+	}
+	if o.Upper != nil {
+		parts = append(parts, fmt.Sprintf("%d right-censored at y >= %g", right, upper))
+	}
+	p.Notes = append(p.Notes, fmt.Sprintf("Observations: %s, %d uncensored.", strings.Join(parts, ", "), len(d.Y)-left-right))
+	return p, nil
 }

@@ -2,6 +2,7 @@ package likelihoods
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -56,12 +57,14 @@ func duration(name string, k int, shape bool) *mlx.Model {
 		blocks = append(blocks, mlx.Block{Name: "p", Size: 1, Transform: mlx.Positive})
 	}
 	return &mlx.Model{
-		Name:   name,
-		Key:    fmt.Sprintf("%s/k=%d", name, k),
-		Blocks: blocks,
+		Name:        name,
+		Key:         fmt.Sprintf("%s/k=%d", name, k),
+		Blocks:      blocks,
+		Indices:     []mlx.Index{{Block: "beta", Design: "x"}},
+		Predictions: durationPredictions(shape),
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			t, fail := d.Get("t"), d.Get("d")
-			eta := graph.Dot(d.Get("x"), p.Get("beta"))
+			eta := p.Index("beta")
 			if !shape {
 				return graph.Sub(graph.Mul(fail, eta), graph.Mul(graph.Exp(eta), t))
 			}
@@ -72,5 +75,92 @@ func duration(name string, k int, shape bool) *mlx.Model {
 			logHazard := graph.Add(graph.Add(eta, graph.Log(shapeP)), graph.Mul(graph.AddScalar(shapeP, -1), logT))
 			return graph.Sub(graph.Mul(fail, logHazard), cum)
 		},
+	}
+}
+
+// durationPredictions are, as Stata's predict after streg: the median survival time (the
+// default), solving S(t) = exp(−e^η t^p) = ½,
+//
+//	median = (log 2 · e^−η)^(1/p)
+//
+// the mean survival time Γ(1 + 1/p)·e^(−η/p), and the hazard at the observed time, p t^(p−1) e^η
+// (p = 1 for the exponential model).
+func durationPredictions(shape bool) []mlx.Prediction {
+	// invP returns 1/p, or nil for the exponential model.
+	invP := func(p mlx.Params) *graph.Node {
+		if !shape {
+			return nil
+		}
+		return graph.Inverse(p.Scalar("p"))
+	}
+	return []mlx.Prediction{
+		{Name: "median time", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+			eta := p.Index("beta")
+			logMedian := graph.Sub(graph.Scalar(eta.Graph(), eta.DType(), math.Log(math.Ln2)), eta)
+			if ip := invP(p); ip != nil {
+				logMedian = graph.Mul(logMedian, ip)
+			}
+			return graph.Exp(logMedian)
+		}},
+		{Name: "mean time", Func: func(p mlx.Params, _ mlx.Data) *graph.Node {
+			eta := p.Index("beta")
+			ip := invP(p)
+			if ip == nil {
+				return graph.Exp(graph.Neg(eta))
+			}
+			return graph.Exp(graph.Sub(LogGamma(graph.OnePlus(ip)), graph.Mul(eta, ip)))
+		}},
+		{Name: "hazard", Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+			eta := p.Index("beta")
+			if !shape {
+				return graph.Exp(eta)
+			}
+			shapeP := p.Scalar("p")
+			logT := graph.Log(d.Get("t"))
+			return graph.Exp(graph.Add(graph.Add(eta, graph.Log(shapeP)), graph.Mul(graph.AddScalar(shapeP, -1), logT)))
+		}},
+	}
+}
+
+var (
+	weibullFamily     = &Family{Name: "weibull", Doc: "Weibull proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("weibull")}
+	exponentialFamily = &Family{Name: "exponential", Doc: "exponential proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("exponential")}
+)
+
+// buildDuration checks positive durations and a 0/1 failure indicator, and starts at the
+// exponential constant-only MLE, log(failures / total time) (and p = 1).
+func buildDuration(name string) func(*Data, Options) (*Problem, error) {
+	return func(d *Data, _ Options) (*Problem, error) {
+		if err := checkValues(d, name, "the duration "+d.Response, d.Y, func(v float64) bool { return v > 0 }, "positive"); err != nil {
+			return nil, err
+		}
+		fail := make([]float64, len(d.Y))
+		if d.Failure != nil {
+			copy(fail, d.Failure)
+			if err := checkValues(d, name, "the failure indicator", fail, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
+				return nil, err
+			}
+		} else {
+			for i := range fail {
+				fail[i] = 1
+			}
+		}
+		events, exposure := 0.0, 0.0
+		for i, t := range d.Y {
+			events += fail[i]
+			exposure += t
+		}
+		if events == 0 {
+			return nil, fmt.Errorf("likelihoods: %s: no failures in the data (every duration is censored); the hazard cannot be estimated", name)
+		}
+		_, k := d.X.Dims()
+		start := make([]float64, k)
+		if j := interceptIndex(d.X); j >= 0 {
+			start[j] = math.Log(events / exposure)
+		}
+		if name == "weibull" {
+			return matrixProblem(Weibull(k), mlx.Vector("t", d.Y), d, append(start, 1), mlx.Vector("d", fail)), nil
+		}
+		return matrixProblem(Exponential(k), mlx.Vector("t", d.Y), d, start, mlx.Vector("d", fail)), nil
 	}
 }

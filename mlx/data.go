@@ -2,6 +2,7 @@ package mlx
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -220,4 +222,89 @@ func (d Data) Get(name string) *graph.Node {
 		panic(fmt.Errorf("mlx: dataset has no column %q (columns: %s)", name, strings.Join(d.names, ", ")))
 	}
 	return x
+}
+
+// With returns a dataset whose named columns are replaced by the given ones, of the same
+// dimensions, and whose other columns are shared with ds. Marginal effects use it for
+// counterfactual data: every row with a factor set to one level. It returns an error naming a
+// column that ds lacks or whose dimensions differ.
+func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, chunks: make([]map[string]*tensors.Tensor, len(ds.chunks))}
+	for c, chunk := range ds.chunks {
+		out.chunks[c] = maps.Clone(chunk)
+	}
+	for _, col := range columns {
+		old, ok := ds.chunks[0][col.Name]
+		if !ok {
+			return nil, fmt.Errorf("mlx: dataset has no column %q to replace (columns: %s)", col.Name, strings.Join(ds.names, ", "))
+		}
+		dims := col.Dims
+		if dims == nil {
+			dims = []int{len(col.Values)}
+		}
+		want := slices.Concat([]int{ds.n}, old.Shape().Dimensions[1:])
+		if !slices.Equal(dims, want) || len(col.Values) != ds.n*old.Shape().Size()/ds.rows[0] {
+			return nil, fmt.Errorf("mlx: replacement column %q has dimensions %v, want %v", col.Name, dims, want)
+		}
+		per := len(col.Values) / ds.n // values per observation
+		start := 0
+		for c, rows := range ds.rows {
+			vals := slices.Clone(col.Values[start*per : (start+rows)*per])
+			d := slices.Concat([]int{rows}, want[1:])
+			if ds.DType() == dtypes.Float32 {
+				f32 := make([]float32, len(vals))
+				for i, v := range vals {
+					f32[i] = float32(v)
+				}
+				out.chunks[c][col.Name] = tensors.FromFlatDataAndDimensions(f32, d...)
+			} else {
+				out.chunks[c][col.Name] = tensors.FromFlatDataAndDimensions(vals, d...)
+			}
+			start += rows
+		}
+	}
+	return out, nil
+}
+
+// Means returns a one-observation dataset holding the mean of every column over the
+// observations (for a matrix column, the mean of each entry), in float64: the "average
+// observation" at which marginal effects at the means are evaluated.
+func (ds *Dataset) Means() (*Dataset, error) {
+	cols := make([]Column, 0, len(ds.names))
+	for _, name := range ds.names {
+		dims := slices.Clone(ds.chunks[0][name].Shape().Dimensions)
+		dims[0] = 1
+		var sum []float64
+		for _, chunk := range ds.chunks {
+			vals, err := asFloat64(chunk[name])
+			if err != nil {
+				return nil, fmt.Errorf("mlx: Means: column %q: %w", name, err)
+			}
+			if sum == nil {
+				sum = make([]float64, len(vals)/chunk[name].Shape().Dimensions[0])
+			}
+			for i, v := range vals {
+				sum[i%len(sum)] += v
+			}
+		}
+		floats.Scale(1/float64(ds.n), sum)
+		cols = append(cols, Column{Name: name, Values: sum, Dims: dims})
+	}
+	return NewDataset(cols...)
+}
+
+// asFloat64 returns a tensor's values as float64, converting float32.
+func asFloat64(t *tensors.Tensor) ([]float64, error) {
+	if t.DType() == dtypes.Float32 {
+		f32, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(f32))
+		for i, v := range f32 {
+			out[i] = float64(v)
+		}
+		return out, nil
+	}
+	return tensors.CopyFlatData[float64](t)
 }

@@ -159,7 +159,7 @@ func (ps *programs) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.N
 			natural[i] = graph.ConvertDType(natural[i], first.DType())
 		}
 	}
-	llObs := m.LogLikeObs(Params{model: m, nodes: natural, batched: batch > 0}, data)
+	llObs := m.LogLikeObs(Params{model: m, nodes: natural, batched: batch > 0, data: data}, data)
 	want := []int{first.Shape().Dimensions[0]}
 	if batch > 0 {
 		want = []int{batch, want[0]}

@@ -94,6 +94,17 @@ type Model struct {
 	// the b-th vector. mlx then computes the exact Hessian and the per-observation scores in one
 	// pass over p copies of the parameters, matrix-matrix work, instead of p passes.
 	Batched bool
+	// Indices declares, optionally, the linear indices ηᵢ = xᵢβ + oᵢ through which coefficient
+	// blocks enter the log-likelihood; LogLikeObs then gets each as Params.Index(block). A block
+	// with an index must reach the log-likelihood only through it, so that the engine may
+	// treat ℓ as a function of the indices (per-observation scores ∂ℓᵢ/∂ηᵢ, the Hessian as
+	// XᵀWX). Models without declared indices work as before.
+	Indices []Index
+	// Predictions declares, optionally, what the model predicts for an observation, each as a
+	// graph: the mean E[y|x], a probability per outcome, a median survival time. The first is
+	// the default. They give predictions and, by differentiating with respect to the data,
+	// marginal effects (see Predictor).
+	Predictions []Prediction
 	// Key, if not empty, declares that every model with the same Key builds the same graph:
 	// the same blocks (names, sizes, transforms), the same data inputs and the same
 	// LogLikeObs, whatever its Name and Labels. Such models share compiled programs, so a new
@@ -132,6 +143,29 @@ func (m *Model) Validate() error {
 			return fmt.Errorf("mlx: model %q: block %q has %d labels for %d entries", m.Name, b.Name, len(b.Labels), b.Size)
 		}
 		seen[b.Name] = true
+	}
+	indexed := map[string]bool{}
+	for i, ix := range m.Indices {
+		j, _, ok := m.blockIndex(ix.Block)
+		switch {
+		case !ok:
+			return fmt.Errorf("mlx: model %q: index %d is of block %q, which the model lacks (blocks: %s)", m.Name, i, ix.Block, m.blockNames())
+		case indexed[ix.Block]:
+			return fmt.Errorf("mlx: model %q: block %q has two indices", m.Name, ix.Block)
+		case m.Blocks[j].Transform != Identity:
+			return fmt.Errorf("mlx: model %q: block %q has an index but transform %v; coefficients of an index are unconstrained", m.Name, ix.Block, m.Blocks[j].Transform)
+		case ix.Design == "":
+			return fmt.Errorf("mlx: model %q: the index of block %q names no design column", m.Name, ix.Block)
+		}
+		indexed[ix.Block] = true
+	}
+	for i, pr := range m.Predictions {
+		switch {
+		case pr.Name == "":
+			return fmt.Errorf("mlx: model %q: prediction %d has no name", m.Name, i)
+		case pr.Func == nil:
+			return fmt.Errorf("mlx: model %q: prediction %q has no function", m.Name, pr.Name)
+		}
 	}
 	return nil
 }
@@ -254,11 +288,79 @@ func (m *Model) toNatural(u []float64) []float64 {
 	return natural
 }
 
+// Index is a linear index ηᵢ = xᵢ·β + oᵢ: the way most regression models reach their
+// coefficients. Declaring it (Model.Indices) lets the engine see the model's structure.
+type Index struct {
+	// Block names the coefficient block β.
+	Block string
+	// Design names the data column of the regressors xᵢ: n×Size, or n×J×Size when each
+	// observation has J alternatives (choice data), which gives an index of shape [n, J].
+	Design string
+	// Offset names a data column of n values added to the index (a log exposure, say); empty
+	// for none.
+	Offset string
+}
+
+// Prediction is a quantity a model predicts for each observation, as a graph of the parameters
+// and the data: E[y|x], Pr(y = j|x) for every outcome j, a median survival time.
+type Prediction struct {
+	// Name names the quantity in tables: "Pr(y=1)", "E[y]", "median time".
+	Name string
+	// Outcomes labels the columns when Func returns one value per observation and outcome,
+	// shape [n, len(Outcomes)]; nil when it returns one value per observation, shape [n].
+	Outcomes []string
+	// Func builds the prediction from the parameters on their natural scale and the data. It
+	// runs while a graph is being built and may panic; callers report the panic as an error.
+	Func func(p Params, d Data) *graph.Node
+}
+
 // Params gives LogLikeObs the parameter blocks as graph nodes on their natural scale.
 type Params struct {
 	model   *Model
 	nodes   []*graph.Node
 	batched bool
+	data    Data // for Index
+}
+
+// Index returns the linear index of the named block (Model.Indices): xβ of shape [n] (or
+// [n, J] for a design of shape [n, J, k]; [B, n] when Batched) plus the offset column if the
+// index has one. It panics if the block has no declared index; call it only while building a
+// graph.
+func (p Params) Index(block string) *graph.Node {
+	for _, ix := range p.model.Indices {
+		if ix.Block != block {
+			continue
+		}
+		x, beta := p.data.Get(ix.Design), p.Get(block)
+		dims := x.Shape().Dimensions
+		if dims[len(dims)-1] != beta.Shape().Dimensions[beta.Rank()-1] {
+			panic(fmt.Errorf("mlx: model %q: design column %q has shape %s, but block %q has %d coefficients",
+				p.model.Name, ix.Design, x.Shape(), block, beta.Shape().Dimensions[beta.Rank()-1]))
+		}
+		var eta *graph.Node
+		switch {
+		case len(dims) == 2 && p.batched:
+			eta = graph.Einsum("bk,nk->bn", beta, x)
+		case len(dims) == 2:
+			eta = graph.Dot(x, beta)
+		case len(dims) == 3 && !p.batched:
+			eta = graph.Reshape(graph.Dot(graph.Reshape(x, dims[0]*dims[1], dims[2]), beta), dims[0], dims[1])
+		default:
+			panic(fmt.Errorf("mlx: model %q: design column %q has shape %s; an index needs [n, k], or [n, J, k] without batching",
+				p.model.Name, ix.Design, x.Shape()))
+		}
+		if ix.Offset != "" {
+			off := p.data.Get(ix.Offset)
+			if p.batched {
+				off = graph.ExpandAxes(off, 0)
+			} else if len(dims) == 3 {
+				off = graph.ExpandAxes(off, 1)
+			}
+			eta = graph.Add(eta, off)
+		}
+		return eta
+	}
+	panic(fmt.Errorf("mlx: model %q declares no index of block %q", p.model.Name, block))
 }
 
 // Batched reports whether the blocks carry a leading batch axis (see Model.Batched).

@@ -13,6 +13,7 @@ import (
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func readJSON(t *testing.T, name string) reftest.Result {
@@ -186,34 +187,65 @@ func TestWald(t *testing.T) {
 	}
 }
 
-// TestAverageMarginalEffects reproduces Stata's margins, dydx(*) after the Spector logit (SEs
+// effects returns the marginal effects of columns cols of the design x (fitted as the data
+// column "x" of ds): the derivative for each, or the discrete change from 0 to 1 for those
+// marked factor.
+func effects(t *testing.T, ds *mlx.Dataset, x *mat.Dense, labels []string, cols []int, factor map[int]bool) []stderr.Effect {
+	t.Helper()
+	n, k := x.Dims()
+	var out []stderr.Effect
+	for _, j := range cols {
+		if !factor[j] {
+			dir := make([]float64, n*k)
+			for i := range n {
+				dir[i*k+j] = 1
+			}
+			out = append(out, stderr.Effect{Label: labels[j], Direction: dir})
+			continue
+		}
+		at := func(v float64) *mlx.Dataset {
+			xv := mat.DenseCopyOf(x)
+			for i := range n {
+				xv.Set(i, j, v)
+			}
+			d, err := ds.With(mlx.Matrix("x", xv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		out = append(out, stderr.Effect{Label: labels[j], From: at(0), To: at(1)})
+	}
+	return out
+}
+
+// TestMarginalEffects reproduces Stata's margins, dydx(*) after the Spector logit (SEs
 // printed to 7 digits, hence 1e-5), and checks the probit's effects against finite
 // differences of the average predicted probability in each regressor (independent of the
-// closed form the package uses).
-func TestAverageMarginalEffects(t *testing.T) {
+// graph differentiation the package uses).
+func TestMarginalEffects(t *testing.T) {
 	ref := readJSON(t, "spector_logit_margins.json")
 	full, _, x := spector(t, likelihoods.Logit)
 	est, err := stderr.Hessian(full)
 	if err != nil {
 		t.Fatal(err)
 	}
-	me, err := stderr.AverageMarginalEffects(est, stderr.LogitIndex, x, nil)
+	ds := full.Evaluator().Data()
+	labels := []string{"GPA", "TUCE", "PSI", "const"}
+	me, err := stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: effects(t, ds, x, labels, []int{0, 1, 2}, nil)})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if strings.Join(me.Labels, ",") != "GPA,TUCE,PSI" {
-		t.Fatalf("labels %v: the constant column must be left out", me.Labels)
 	}
 	for j := range ref.AME {
 		if !near(me.Effect[j], ref.AME[j], 1e-6) || !near(me.SE[j], ref.AMESE[j], 1e-5) {
 			t.Errorf("%s: AME %.10g (SE %.7g), Stata %.10g (SE %.7g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AME[j], ref.AMESE[j])
 		}
 	}
-	if !strings.Contains(me.String(), "dy/dx") {
+	if !strings.Contains(me.String(), "dy/dx") || !strings.Contains(me.String(), "Pr(y=1)") {
 		t.Errorf("table:\n%s", me)
 	}
 	// PSI as a factor variable (Stata's i.psi): its effect is the discrete change.
-	me, err = stderr.AverageMarginalEffects(est, stderr.LogitIndex, x, &stderr.MarginsOptions{Factor: []string{"", "", "psi", ""}})
+	me, err = stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: effects(t, ds, x, labels, []int{0, 1, 2}, map[int]bool{2: true})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,8 +254,11 @@ func TestAverageMarginalEffects(t *testing.T) {
 			t.Errorf("%s (factor): AME %.10g (SE %.7g), Stata %.10g (SE %.7g)", me.Labels[j], me.Effect[j], me.SE[j], ref.AMEFactor[j], ref.AMEFactorSE[j])
 		}
 	}
-	if _, err := stderr.AverageMarginalEffects(est, stderr.LogitIndex, x, &stderr.MarginsOptions{Factor: []string{"gpa", "", "", ""}}); err == nil || !strings.Contains(err.Error(), "not 0 or 1") {
-		t.Errorf("GPA as a factor dummy: error %v", err)
+	if _, err := stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: []stderr.Effect{{Label: "GPA", Direction: []float64{1}}}}); err == nil || !strings.Contains(err.Error(), "values, want") {
+		t.Errorf("short direction: error %v", err)
+	}
+	if _, err := stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Prediction: 3, Effects: effects(t, ds, x, labels, []int{0}, nil)}); err == nil || !strings.Contains(err.Error(), "no number 3") {
+		t.Errorf("unknown prediction: error %v", err)
 	}
 
 	probit, _, x := spector(t, likelihoods.Probit)
@@ -231,7 +266,8 @@ func TestAverageMarginalEffects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	me, err = stderr.AverageMarginalEffects(est, stderr.ProbitIndex, x, nil)
+	ds = probit.Evaluator().Data()
+	me, err = stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: effects(t, ds, x, labels, []int{0, 1, 2}, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +280,7 @@ func TestAverageMarginalEffects(t *testing.T) {
 			for j := range k {
 				eta += xs.At(i, j) * b[j]
 			}
-			s += stderr.ProbitIndex.F(eta)
+			s += distuv.UnitNormal.CDF(eta)
 		}
 		return s / float64(n)
 	}
@@ -259,17 +295,38 @@ func TestAverageMarginalEffects(t *testing.T) {
 		if fd := (avg(up, beta) - avg(down, beta)) / (2 * h); !near(me.Effect[r], fd, 1e-7) {
 			t.Errorf("probit AME of %s = %.10g, finite differences %.10g", me.Labels[r], me.Effect[r], fd)
 		}
-	}
-
-	if _, err := stderr.AverageMarginalEffects(est, stderr.ProbitIndex, x.Slice(0, 10, 0, 4), nil); err == nil || !strings.Contains(err.Error(), "10 rows") {
-		t.Errorf("short x: %v", err)
+		// The delta-method SE from the closed form AMEⱼ = βⱼ·(1/n)Σφ(xᵢβ), its Jacobian by
+		// central differences in β.
+		closed := func(b []float64) float64 {
+			n, k := x.Dims()
+			s := 0.0
+			for i := range n {
+				eta := 0.0
+				for c := range k {
+					eta += x.At(i, c) * b[c]
+				}
+				s += distuv.UnitNormal.Prob(eta)
+			}
+			return b[j] * s / float64(n)
+		}
+		jac := make([]float64, len(beta))
+		for c := range beta {
+			bu, bd := slices.Clone(beta), slices.Clone(beta)
+			bu[c] += h
+			bd[c] -= h
+			jac[c] = (closed(bu) - closed(bd)) / (2 * h)
+		}
+		jv := mat.NewVecDense(len(jac), jac)
+		if se := math.Sqrt(mat.Inner(jv, est.Cov, jv)); !near(me.SE[r], se, 1e-6) {
+			t.Errorf("probit AME SE of %s = %.10g, delta method with a finite-difference Jacobian %.10g", me.Labels[r], me.SE[r], se)
+		}
 	}
 }
 
-// TestAverageMarginalEffectsPoisson reproduces Stata's margins, dydx(*) after the RandHIE
+// TestMarginalEffectsPoisson reproduces Stata's margins, dydx(*) after the RandHIE
 // Poisson regression (n = 20190). The regressors are rounded to float32 as Stata stored them.
 // Effects are printed to 14 digits, SEs to 8–10: 1e-6 covers the fit's convergence.
-func TestAverageMarginalEffectsPoisson(t *testing.T) {
+func TestMarginalEffectsPoisson(t *testing.T) {
 	ref := readJSON(t, "randhie_poisson_margins.json")
 	f, err := frame.ReadFile("../data/randhie.csv", frame.Options{})
 	if err != nil {
@@ -307,7 +364,11 @@ func TestAverageMarginalEffectsPoisson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	me, err := stderr.AverageMarginalEffects(est, stderr.ExpIndex, x, nil)
+	cols := make([]int, len(ref.Labels))
+	for j := range cols {
+		cols[j] = j
+	}
+	me, err := stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: effects(t, ds, x, ref.Labels, cols, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,13 +382,11 @@ func TestAverageMarginalEffectsPoisson(t *testing.T) {
 	}
 	// idp, hlthg, hlthf and hlthp as factor variables (i.idp i.hlthg i.hlthf i.hlthp), each its
 	// own factor: discrete changes for them, derivatives for the others.
-	factor := make([]string, k)
+	factor := map[int]bool{}
 	for j, name := range ref.Labels {
-		if slices.Contains([]string{"idp", "hlthg", "hlthf", "hlthp"}, name) {
-			factor[j] = name
-		}
+		factor[j] = slices.Contains([]string{"idp", "hlthg", "hlthf", "hlthp"}, name)
 	}
-	me, err = stderr.AverageMarginalEffects(est, stderr.ExpIndex, x, &stderr.MarginsOptions{Factor: factor})
+	me, err = stderr.MarginalEffects(est, stderr.MarginsSpec{Data: ds, Design: "x", Effects: effects(t, ds, x, ref.Labels, cols, factor)})
 	if err != nil {
 		t.Fatal(err)
 	}

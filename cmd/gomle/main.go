@@ -225,9 +225,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	c.register(fs)
 	fs.StringVar(&s.Offset, "offset", "", "offset `column` (poisson, nbreg)")
 	fs.StringVar(&s.Exposure, "exposure", "", "exposure `column`, whose log is the offset (poisson, nbreg)")
-	fs.Var(&optionalFloat{&s.Base}, "base", "base outcome of mlogit (default: the smallest value)")
-	fs.Var(&optionalFloat{&s.Lower}, "ll", "tobit's lower censoring limit")
-	fs.Var(&optionalFloat{&s.Upper}, "ul", "tobit's upper censoring limit")
+	fs.Var(&optionalFloat{&s.Options.Base}, "base", "base outcome of mlogit (default: the smallest value)")
+	fs.Var(&optionalFloat{&s.Options.Lower}, "ll", "tobit's lower censoring limit")
+	fs.Var(&optionalFloat{&s.Options.Upper}, "ul", "tobit's upper censoring limit")
 	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
 	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
 	fs.Usage = func() {
