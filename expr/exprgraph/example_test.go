@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/expr"
 	"github.com/gomle/gomle/expr/exprgraph"
-	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
@@ -18,19 +18,19 @@ func ExampleNode() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
-	exec, err := graph.NewExec(backend, func(x, b *graph.Node) (*graph.Node, *graph.Node) {
-		inputs := map[string]*graph.Node{"x": x, "b": b}
+	exec, err := graph.NewExec(b, func(xNode, bNode *graph.Node) (*graph.Node, *graph.Node) {
+		inputs := map[string]*graph.Node{"x": xNode, "b": bNode}
 		y := exprgraph.Node(e, func(name string) (*graph.Node, error) {
 			if n, ok := inputs[name]; ok {
 				return n, nil
 			}
 			return nil, fmt.Errorf("no input %q", name)
 		})
-		return y, graph.Gradient(graph.ReduceAllSum(y), b)[0]
+		return y, graph.Gradient(graph.ReduceAllSum(y), bNode)[0]
 	})
 	if err != nil {
 		log.Fatal(err)
