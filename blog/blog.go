@@ -10,7 +10,7 @@
 //
 // # Backends
 //
-// Run uses mlx.NewBackend: GOMLX_BACKEND, else XLA CPU when its plugin is installed, else pure Go.
+// Run uses backend.New: GOMLX_BACKEND, else XLA CPU when its plugin is installed, else pure Go.
 package blog
 
 import (
@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
@@ -152,17 +153,17 @@ func Run(cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("blog: unknown method %q: want ols, sgd, adam, lbfgs, bfgs or newton", name)
 		}
 	}
-	backend, bconfig, err := mlx.NewBackend()
+	b, bconfig, err := backend.New()
 	if err != nil {
 		return nil, err
 	}
-	cfg.logf("backend %s (%s); generating N=%d, K=%d, seed %d", backend.Name(), bconfig, cfg.N, cfg.K, cfg.Seed)
+	cfg.logf("backend %s (%s); generating N=%d, K=%d, seed %d", b.Name(), bconfig, cfg.N, cfg.K, cfg.Seed)
 	prob, err := Generate(cfg.N, cfg.K, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
 	model := likelihoods.NormalLinear(cfg.K)
-	rep := &Report{Backend: backend.Name(), BackendConfig: bconfig, N: cfg.N, K: cfg.K, Seed: cfg.Seed,
+	rep := &Report{Backend: b.Name(), BackendConfig: bconfig, N: cfg.N, K: cfg.K, Seed: cfg.Seed,
 		Labels: model.Labels(), True: append(append([]float64(nil), prob.Beta...), prob.Sigma), ShowOLSTime: showOLS}
 
 	t0 := time.Now()
@@ -177,7 +178,7 @@ func Run(cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev, err := mlx.NewEvaluator(backend, model, data)
+	ev, err := mlx.NewEvaluator(b, model, data)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/testbackend"
@@ -235,7 +236,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	})
 	t.Run("backend plugin not installed", func(t *testing.T) {
 		t.Setenv("GOMLX_BACKEND", "xla:/nonexistent/pjrt_c_api_nosuch_plugin.so")
-		_, config, err := mlx.NewBackend()
+		_, config, err := backend.New()
 		wantErr(t, err, "nosuch")
 		if !strings.Contains(config, "nosuch") {
 			t.Errorf("config %q does not name the plugin", config)

@@ -9,7 +9,7 @@
 // It is the layer under the gomle command line and the model notebooks:
 //
 //	f, _ := frame.ReadFile("spector.csv", frame.Options{})
-//	rep, err := estimate.Fit(backend, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
+//	rep, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
 //	fmt.Println(rep)
 //
 // NLS fits a nonlinear regression whose mean is an expression over data columns and named

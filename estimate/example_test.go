@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
-	"github.com/gomle/gomle/mlx"
 )
 
 // ExampleFit fits Stata's logit of the Spector data by formula: the coefficients, the LR test
 // against the intercept-only model, McFadden's pseudo-R² and the average marginal effects.
 func ExampleFit() {
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -20,7 +20,7 @@ func ExampleFit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rep, err := estimate.Fit(backend, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
+	rep, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func ExampleFit() {
 
 // ExampleNLS fits NIST's Misra1a, y = b1(1 − exp(−b2·x)), from NIST's first start.
 func ExampleNLS() {
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func ExampleNLS() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rep, err := estimate.NLS(backend, f, estimate.NLSSpec{Formula: "y ~ b1*(1 - exp(-b2*x))", Start: map[string]float64{"b1": 500, "b2": 1e-4}})
+	rep, err := estimate.NLS(b, f, estimate.NLSSpec{Formula: "y ~ b1*(1 - exp(-b2*x))", Start: map[string]float64{"b1": 500, "b2": 1e-4}})
 	if err != nil {
 		log.Fatal(err)
 	}

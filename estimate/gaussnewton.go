@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gomle/gomle/expr"
+	"github.com/gomle/gomle/expr/exprgraph"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
@@ -164,7 +165,7 @@ func jacobian(b backends.Backend, mean *expr.Expr, params []string, cols map[str
 		Name:   "mean " + mean.String(),
 		Blocks: blocks,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			f := mean.Node(func(name string) (*graph.Node, error) {
+			f := exprgraph.Node(mean, func(name string) (*graph.Node, error) {
 				if _, ok := cols[name]; ok {
 					return d.Get(name), nil
 				}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gomle/gomle/expr"
+	"github.com/gomle/gomle/expr/exprgraph"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -145,7 +146,7 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 		}
 	}
 	model := likelihoods.NLS(params, func(p mlx.Params, data mlx.Data) *graph.Node {
-		return rhs.Node(func(name string) (*graph.Node, error) {
+		return exprgraph.Node(rhs, func(name string) (*graph.Node, error) {
 			if _, ok := sub[name]; ok {
 				return data.Get(dataPrefix + name), nil
 			}

@@ -15,9 +15,11 @@
 //	*  /         left-associative
 //	+  -         left-associative
 //
-// Parse builds an Expr. Eval evaluates it element by element on the host, over float64 columns;
-// Node builds the same computation as a GoMLX graph, so that its gradients and Hessians with
-// respect to parameters come from automatic differentiation.
+// Parse builds an Expr. Eval evaluates it element by element on the host, over float64 columns.
+// Fold computes it in another representation: package exprgraph uses it to build the same
+// computation as a GoMLX graph, so that gradients and Hessians with respect to parameters come
+// from automatic differentiation. Package expr itself imports no GoMLX package, so parsing a
+// formula (package frame) does not link the graph engine.
 //
 // # Error handling
 //
@@ -33,12 +35,10 @@
 // the wrong length. It does not treat NaN or ±Inf results as errors: log(0) is -Inf and
 // sqrt(-1) is NaN, as in package math, and the caller decides what to do with them.
 //
-// Node builds a graph, so it follows the GoMLX convention: it panics on error, with an error
-// value whose message starts with "expr:"; call it only while building a graph.
+// Fold panics only if its Folder does.
 //
 // # Backends
 //
-// Node uses only operations that every GoMLX backend supports, the pure-Go one included. GoMLX
-// v0.26.0 has no arctangent op; Node computes atan by Newton steps on sin and cos, and gives
-// it the exact derivative 1/(1+x²), so gradients and Hessians through atan are exact.
+// The package works on the host only and builds no GoMLX graphs; package exprgraph does, on
+// any backend.
 package expr

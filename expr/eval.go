@@ -68,23 +68,33 @@ func eval(n *node, vars map[string][]float64) []float64 {
 		return []float64{n.num}
 	case kindVar:
 		return vars[n.name]
-	case kindNeg:
-		return apply1(eval(n.args[0], vars), func(a float64) float64 { return -a })
-	case kindCall:
-		return apply1(eval(n.args[0], vars), functions[n.name].eval)
+	case kindNeg, kindCall:
+		return apply1(eval(n.args[0], vars), unaryFunc(n))
 	}
-	a, b := eval(n.args[0], vars), eval(n.args[1], vars)
-	switch n.kind {
+	return apply2(eval(n.args[0], vars), eval(n.args[1], vars), binaryFunc(n.kind))
+}
+
+// unaryFunc returns the host function of a kindNeg or kindCall node.
+func unaryFunc(n *node) func(float64) float64 {
+	if n.kind == kindNeg {
+		return func(a float64) float64 { return -a }
+	}
+	return functions[n.name].eval
+}
+
+// binaryFunc returns the host function of a binary operator.
+func binaryFunc(k kind) func(x, y float64) float64 {
+	switch k {
 	case kindAdd:
-		return apply2(a, b, func(x, y float64) float64 { return x + y })
+		return func(x, y float64) float64 { return x + y }
 	case kindSub:
-		return apply2(a, b, func(x, y float64) float64 { return x - y })
+		return func(x, y float64) float64 { return x - y }
 	case kindMul:
-		return apply2(a, b, func(x, y float64) float64 { return x * y })
+		return func(x, y float64) float64 { return x * y }
 	case kindDiv:
-		return apply2(a, b, func(x, y float64) float64 { return x / y })
+		return func(x, y float64) float64 { return x / y }
 	}
-	return apply2(a, b, math.Pow)
+	return math.Pow
 }
 
 // apply1 returns f applied to each element of a, in a new slice.

@@ -5,9 +5,6 @@ import (
 	"log"
 
 	"github.com/gomle/gomle/expr"
-	"github.com/gomle/gomle/mlx"
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
 // ExampleParse parses the mean function of NIST's Misra1a problem and evaluates it at the
@@ -45,38 +42,26 @@ func ExampleParse_error() {
 	// expr: missing ")" opened at column 4
 }
 
-// ExampleExpr_Node builds an expression as a GoMLX graph, with a data column and a scalar
-// parameter as inputs, and takes its derivative with respect to the parameter.
-func ExampleExpr_Node() {
-	e, err := expr.Parse("exp(-b*x)")
+// polish writes expressions in prefix (Polish) notation, folding constants as Fold does.
+type polish struct{}
+
+func (polish) Const(c float64) string   { return fmt.Sprintf("%.4g", c) }
+func (polish) Var(name string) string   { return name }
+func (polish) Neg(a string) string      { return "(neg " + a + ")" }
+func (polish) Call(fn, a string) string { return "(" + fn + " " + a + ")" }
+func (polish) Binary(op expr.Op, a, b string) string {
+	return "(" + op.String() + " " + a + " " + b + ")"
+}
+
+// ExampleFold computes an expression in another representation, here a string in prefix
+// notation; package exprgraph uses Fold to build GoMLX graphs. The sub-expression without
+// variables, 2*3.5^2, reaches the Folder as one constant.
+func ExampleFold() {
+	e, err := expr.Parse("b1*exp(-x/(2*3.5^2)) + x^2")
 	if err != nil {
 		log.Fatal(err)
 	}
-	backend, _, err := mlx.NewBackend()
-	if err != nil {
-		log.Fatal(err)
-	}
-	exec, err := graph.NewExec(backend, func(x, b *graph.Node) (*graph.Node, *graph.Node) {
-		inputs := map[string]*graph.Node{"x": x, "b": b}
-		y := e.Node(func(name string) (*graph.Node, error) {
-			if n, ok := inputs[name]; ok {
-				return n, nil
-			}
-			return nil, fmt.Errorf("no input %q", name)
-		})
-		return y, graph.Gradient(graph.ReduceAllSum(y), b)[0]
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	out, err := exec.Exec([]float64{0, 1, 2}, 0.5)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("values %.4f\n", tensors.MustCopyFlatData[float64](out[0]))
-	// d/db Σ exp(-b·x) = -Σ x·exp(-b·x)
-	fmt.Printf("derivative %.4f\n", tensors.MustCopyFlatData[float64](out[1])[0])
+	fmt.Println(expr.Fold[string](e, polish{}))
 	// Output:
-	// values [1.0000 0.6065 0.3679]
-	// derivative -1.3423
+	// (+ (* b1 (exp (/ (neg x) 24.5))) (^ x 2))
 }

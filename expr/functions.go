@@ -3,25 +3,23 @@ package expr
 import (
 	"math"
 	"slices"
-
-	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
 // function is a function that expressions may call.
 type function struct {
-	arity int                             // the number of arguments
-	eval  func(float64) float64           // the host version, used by Eval
-	graph func(x *graph.Node) *graph.Node // the graph version, used by Node
+	arity int                   // the number of arguments
+	eval  func(float64) float64 // the host version, used by Eval and Fold
 }
 
-// functions are the functions expressions may call, by name.
+// functions are the functions expressions may call, by name. Package exprgraph has the graph
+// version of each, and its tests check that it knows every one.
 var functions = map[string]function{
-	"atan": {1, math.Atan, atanNode},
-	"cos":  {1, math.Cos, graph.Cos},
-	"exp":  {1, math.Exp, graph.Exp},
-	"log":  {1, math.Log, graph.Log},
-	"sin":  {1, math.Sin, graph.Sin},
-	"sqrt": {1, math.Sqrt, graph.Sqrt},
+	"atan": {1, math.Atan},
+	"cos":  {1, math.Cos},
+	"exp":  {1, math.Exp},
+	"log":  {1, math.Log},
+	"sin":  {1, math.Sin},
+	"sqrt": {1, math.Sqrt},
 }
 
 // Functions returns the names of the functions an expression may call, sorted.
@@ -35,54 +33,4 @@ func functionNames() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// atanNewtonSteps is the number of Newton steps atanValue takes. Its starting point is within
-// 0.0038 of atan(t) on [-1, 1], and each step maps an error e to e - tan(e) ≈ -e³/3, so the
-// errors after one, two and three steps are below 2e-8, 3e-24 and far below the float64
-// rounding of the result: two steps suffice, the third is a margin.
-const atanNewtonSteps = 3
-
-// atanNode returns atan(x) elementwise. GoMLX v0.26.0 has no arctangent op, so the value comes
-// from atanValue (Newton's method on sin and cos) with the gradient stopped, and the gradient
-// comes from an identity with the custom gradient v/(1+x²). That gradient is itself a graph
-// of x, so second derivatives (Hessians) are exact too.
-func atanNode(x *graph.Node) *graph.Node {
-	value := graph.StopGradient(atanValue(x))
-	// At x = ±Inf (and NaN) the result is value alone, and the derivative path below works on
-	// xs = 0 instead of x, so that no Inf/Inf enters the first or second derivatives.
-	finite := graph.IsFinite(x)
-	xs := graph.Where(finite, x, graph.ScalarZero(x.Graph(), x.DType()))
-	// grad is numerically xs, with derivative 1/(1+xs²). The custom gradient uses xs, not its
-	// node argument, so that differentiating the gradient again goes through ordinary ops.
-	grad := graph.IdentityWithCustomGradient(xs, func(_, v *graph.Node) *graph.Node {
-		return graph.Div(v, graph.OnePlus(graph.Square(xs)))
-	})
-	withGrad := graph.Add(value, graph.Sub(grad, graph.StopGradient(xs)))
-	return graph.Where(finite, withGrad, value)
-}
-
-// atanValue computes atan(x) elementwise without an arctangent op. It reduces x to
-// t = x or 1/x with |t| ≤ 1, starts from
-//
-//	y₀ = t·(π/4 + 0.273·(1 - |t|))
-//
-// (a classic approximation, within 0.0038 of atan t), and takes Newton steps on
-// sin y - t·cos y = 0:
-//
-//	y ← y - (sin y - t·cos y)/(cos y + t·sin y) = y - tan(y - atan t)
-//
-// For |x| > 1 it returns sign(x)·π/2 - atan(1/x).
-func atanValue(x *graph.Node) *graph.Node {
-	g, dtype := x.Graph(), x.DType()
-	big := graph.GreaterThan(graph.Abs(x), graph.ScalarOne(g, dtype))
-	t := graph.Where(big, graph.Reciprocal(x), x)
-	slope := graph.AddScalar(graph.MulScalar(graph.OneMinus(graph.Abs(t)), 0.273), math.Pi/4)
-	y := graph.Mul(t, slope)
-	for range atanNewtonSteps {
-		s, c := graph.Sin(y), graph.Cos(y)
-		y = graph.Sub(y, graph.Div(graph.Sub(s, graph.Mul(t, c)), graph.Add(c, graph.Mul(t, s))))
-	}
-	halfPi := graph.MulScalar(graph.Sign(x), math.Pi/2)
-	return graph.Where(big, graph.Sub(halfPi, y), y)
 }

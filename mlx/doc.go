@@ -8,7 +8,8 @@
 //	m := &mlx.Model{Name: "normal",
 //		Blocks: []mlx.Block{{Name: "beta", Size: k}, {Name: "sigma", Size: 1, Transform: mlx.Positive}},
 //		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { ... }}
-//	res, err := mlx.Fit(backend, m, data, nil, nil) // nil Settings and Method: defaults, L-BFGS
+//	b, _, err := backend.New() // package backend: GOMLX_BACKEND, else XLA CPU, else pure Go
+//	res, err := mlx.Fit(b, m, data, nil, nil) // nil Settings and Method: defaults, L-BFGS
 //
 // Package stderr turns a Result into standard errors, tests and tables.
 //
@@ -29,9 +30,11 @@
 //
 // # Backends
 //
-// NewBackend follows GOMLX_BACKEND ("go", "xla:cpu", "xla:cuda", or an absolute plugin path);
-// unset, it picks XLA CPU when a PJRT CPU plugin is installed and the pure-Go backend otherwise.
-// go-xla's network auto-installer is always switched off. Every Result records its backend.
+// The engine takes any backends.Backend and links no backend implementation (no go-xla).
+// Package backend creates one: backend.New follows GOMLX_BACKEND ("go", "xla:cpu", "xla:cuda",
+// or an absolute plugin path); unset, it picks XLA CPU when a PJRT CPU plugin is installed and
+// the pure-Go backend otherwise, and it never lets go-xla download anything. Every Result
+// records its backend.
 //
 // # Error handling
 //

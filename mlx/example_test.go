@@ -5,6 +5,7 @@ import (
 	"log"
 	"math/rand/v2"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -28,7 +29,7 @@ func ExampleModel() {
 			return graph.Sub(graph.Log(rate), graph.Mul(rate, d.Get("y")))
 		},
 	}
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func ExampleModel() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(backend, m, data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(b, m, data, nil, &mlx.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func ExampleFit() {
 		x.Set(i, 1, r.NormFloat64())
 		y[i] = 1 + 2*x.At(i, 1) + 0.5*r.NormFloat64()
 	}
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func ExampleFit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(backend, likelihoods.NormalLinear(2), data, nil, nil)
+	res, err := mlx.Fit(b, likelihoods.NormalLinear(2), data, nil, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -104,7 +104,7 @@ const ProgressInterval = 200 * time.Millisecond
 // mlx.Settings.Recorder and call Done when the fit returns:
 //
 //	prog := plots.NewProgress("L-BFGS")
-//	res, err := mlx.Fit(backend, model, data, &mlx.Settings{Recorder: prog.Record}, nil)
+//	res, err := mlx.Fit(b, model, data, &mlx.Settings{Recorder: prog.Record}, nil)
 //	prog.Done()
 //
 // Outside a notebook Record and Done do nothing. A Progress is safe for use by several

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -61,7 +62,7 @@ func ExampleConvergence_fit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func ExampleConvergence_fit() {
 	var results []*mlx.Result
 	// SGD's learning rate times n is 0.5, as the blog's 1e-5 is for its n = 50000.
 	for _, method := range []mlx.Method{&mlx.Newton{}, &mlx.LBFGS{}, &mlx.SGD{LearnRate: 1e-3}} {
-		res, err := mlx.Fit(backend, model, data, settings, method)
+		res, err := mlx.Fit(b, model, data, settings, method)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
 # Enforces the dependency direction of DESIGN.md: only plots imports GoNB's gonbui, the
 # engine (mlx) imports none of our model, inference, data or plotting packages, the parsers
-# (expr, frame) know nothing of models, and nothing imports scripts/ or cmd/.
+# (expr, frame) know nothing of models and link no GoMLX package, only package backend links
+# backend implementations (go-xla, GoMLX's xla and simplego), and nothing imports scripts/ or cmd/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 deny() { # deny PACKAGE PATTERN WHY
-  local bad
+  local bad n
   bad=$(go list -deps "$1" | grep -E "$2" || true)
-  if [ -n "$bad" ]; then echo "$1 must not depend on: $bad ($3)"; fail=1; fi
+  [ -z "$bad" ] && return
+  # go list -deps lists dependencies before their importers: the last ones are the closest to
+  # PACKAGE, and name the import to remove.
+  n=$(wc -l <<<"$bad")
+  echo "$1 must not depend on $n package(s), among them $(tail -n 3 <<<"$bad" | paste -sd ' ' -) ($3)"
+  fail=1
 }
-for p in ./mlx ./stderr ./likelihoods ./expr ./frame ./estimate ./nist ./cmd/... ./internal/...; do
+for p in ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/... ./internal/...; do
   deny "$p" 'janpfeifer/gonb' "only plots may import gonbui"
 done
-deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|blog|expr|frame|estimate)$' "the engine knows nothing of models, tables, data or plots"
-deny ./stderr 'gomle/gomle/(likelihoods|plots|blog|expr|frame|estimate)$' "stderr depends on mlx only"
-deny ./likelihoods 'gomle/gomle/(stderr|plots|blog|expr|frame|estimate)$' "likelihoods depend on mlx only"
-deny ./plots 'gomle/gomle/(likelihoods|blog|expr|frame|estimate)$' "plots depend on mlx and stderr only"
-deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|internal/.*)$' "expr is a leaf: it builds graphs and evaluates on the host"
-deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|estimate)$' "frame depends on expr only"
+deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "the engine knows nothing of models, tables, data or plots, and takes its backend from the caller"
+deny ./stderr 'gomle/gomle/(likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "stderr depends on mlx only"
+deny ./likelihoods 'gomle/gomle/(stderr|plots|blog|expr(/.*)?|frame|estimate|backend)$' "likelihoods depend on mlx only"
+deny ./plots 'gomle/gomle/(likelihoods|blog|expr(/.*)?|frame|estimate|backend)$' "plots depend on mlx and stderr only"
+deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|backend|expr/.*|internal/.*)$' "expr is a leaf: it parses and evaluates on the host"
+deny ./expr/exprgraph 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|backend|internal/.*)$' "exprgraph depends on expr and GoMLX's graph only"
+deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|estimate|backend|expr/.*)$' "frame depends on expr only"
 deny ./estimate 'gomle/gomle/(plots|blog|nist)$' "estimate reports text, HTML and JSON; plotting is the caller's"
+deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|expr(/.*)?|frame|estimate|nist)$' "backend only chooses and creates a GoMLX backend"
+# The parsers link no GoMLX package at all: reading a CSV file or a formula needs no graph engine.
+for p in ./frame ./expr; do
+  deny "$p" '^github\.com/gomlx/' "the parsers work on the host; graph building lives in expr/exprgraph"
+done
+# Backend implementations come only from package backend (or the caller), so the engine and the
+# libraries on it link neither go-xla (cgo, PJRT) nor GoMLX's xla or pure-Go backends.
+for p in ./mlx ./stderr ./likelihoods ./plots ./expr/exprgraph; do
+  deny "$p" '^github\.com/gomlx/go-xla(/|$)|^github\.com/gomlx/gomlx/backends/(xla|simplego)(/|$)' "only package backend links backend implementations"
+done
 if go list -f '{{join .Imports "\n"}}' ./... | grep -qE 'gomle/gomle/(scripts|cmd)'; then
   echo "nothing may import scripts/ or cmd/"; fail=1
 fi

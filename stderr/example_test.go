@@ -5,6 +5,7 @@ import (
 	"log"
 	"math/rand/v2"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
@@ -23,7 +24,7 @@ func ExampleHessian() {
 		x.Set(i, 1, r.NormFloat64())
 		y[i] = 1 + 2*x.At(i, 1) + r.NormFloat64()
 	}
-	backend, _, err := mlx.NewBackend()
+	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func ExampleHessian() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(backend, likelihoods.NormalLinear(2), data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(b, likelihoods.NormalLinear(2), data, nil, &mlx.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -35,6 +35,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
@@ -163,7 +164,7 @@ func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.
 	if err != nil {
 		return err
 	}
-	b, _, err := mlx.NewBackend() // its error names the configuration
+	b, _, err := backend.New() // its error names the configuration
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,12 @@
-// Package testbackend gives every test binary one shared GoMLX backend, chosen as mlx.NewBackend
-// chooses (GOMLX_BACKEND, else XLA CPU when its plugin is installed, else pure Go).
+// Package testbackend gives every test binary one shared GoMLX backend, chosen by backend.New
+// (GOMLX_BACKEND, else XLA CPU when its plugin is installed, else pure Go).
 package testbackend
 
 import (
 	"sync"
 	"testing"
 
-	"github.com/gomle/gomle/internal/backend"
+	"github.com/gomle/gomle/backend"
 	"github.com/gomlx/gomlx/backends"
 )
 

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -128,11 +129,11 @@ func runChunked(n, k int, seed uint64, reps, rows int, hessian bool, jsonPath st
 	if err != nil {
 		return err
 	}
-	backend, config, err := mlx.NewBackend()
+	b, config, err := backend.New()
 	if err != nil {
 		return err
 	}
-	ev, err := mlx.NewEvaluator(backend, likelihoods.NormalLinear(k), data)
+	ev, err := mlx.NewEvaluator(b, likelihoods.NormalLinear(k), data)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 			return err
 		}
 	}
-	backend, config, err := mlx.NewBackend()
+	b, config, err := backend.New()
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 	}
 	model := likelihoods.NormalLinear(k)
 	model.Batched = batched
-	ev, err := mlx.NewEvaluator(backend, model, data)
+	ev, err := mlx.NewEvaluator(b, model, data)
 	if err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 	if err != nil {
 		return err
 	}
-	rep := &report{Tool: "gomle", Backend: backend.Name(), BackendConfig: config, N: n, K: k, Batched: batched,
+	rep := &report{Tool: "gomle", Backend: b.Name(), BackendConfig: config, N: n, K: k, Batched: batched,
 		Seconds: map[string]timing{}, FirstSeconds: map[string]float64{}}
 
 	var res *mlx.Result

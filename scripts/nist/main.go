@@ -20,8 +20,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
-	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/nist"
 )
 
@@ -37,7 +37,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, config, err := mlx.NewBackend()
+	b, config, err := backend.New()
 	if err != nil {
 		log.Fatalf("backend %q: %v", config, err)
 	}

@@ -1,5 +1,3 @@
-// Package backend chooses and creates gomle's GoMLX backend. mlx.NewBackend is its public face;
-// it lives here so test helpers can use it without importing mlx.
 package backend
 
 import (
@@ -13,7 +11,8 @@ import (
 	"github.com/gomlx/gomlx/backends/xla"
 )
 
-// PureGo is the configuration of GoMLX's pure-Go backend that gomle picks by default.
+// PureGo is the configuration of GoMLX's pure-Go backend that New picks when no PJRT CPU plugin
+// is installed and GOMLX_BACKEND is unset.
 //
 // It forces DotGeneral's "small problem" kernel: the default large-problem kernel copies every
 // operand into blocks on each call, which for the matrix-vector products of a likelihood
@@ -21,9 +20,14 @@ import (
 // here (see mlx's BenchmarkValueGrad with GOMLX_BACKEND=go and =go:dotgeneral_small).
 const PureGo = "go:dotgeneral_small"
 
-// New returns the backend GOMLX_BACKEND names; unset or empty, XLA CPU when a PJRT CPU plugin
-// is installed where go-xla looks for one, else PureGo. The second result is the configuration
-// used. go-xla's auto-installer is switched off first, so nothing waits on the network.
+// New returns the backend that GOMLX_BACKEND names, as GoMLX reads it ("go", "xla:cpu",
+// "xla:cuda", "xla:/path/to/pjrt_plugin.so"). When GOMLX_BACKEND is unset (or empty) it picks
+// XLA CPU if a PJRT CPU plugin is installed where go-xla looks for one
+// (PJRT_PLUGIN_LIBRARY_PATH, then go-xla's standard folders), and the pure-Go backend (PureGo)
+// otherwise. The second result is the configuration it used, also when it returns an error.
+//
+// It never downloads anything: go-xla's auto-installer is switched off, so a missing plugin is
+// an error (or, when GOMLX_BACKEND is unset, a fall back to pure Go), never a wait on the network.
 func New() (backends.Backend, string, error) {
 	xla.EnableAutoInstall(false)
 	config := os.Getenv(backends.ConfigEnvVar)

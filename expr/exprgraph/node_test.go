@@ -1,4 +1,4 @@
-package expr_test
+package exprgraph_test
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gomle/gomle/expr"
+	"github.com/gomle/gomle/expr/exprgraph"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -49,7 +50,7 @@ func runGraph(t *testing.T, e *expr.Expr, data map[string][]float64, params map[
 			}
 			return in[i], nil
 		}
-		v := e.Node(lookup)
+		v := exprgraph.Node(e, lookup)
 		outs := []*graph.Node{v}
 		if p == 0 {
 			return outs
@@ -240,7 +241,7 @@ func TestNodeDType(t *testing.T) {
 		t.Fatal(err)
 	}
 	exec, err := graph.NewExec(testbackend.Get(t), func(x *graph.Node) *graph.Node {
-		return e.Node(func(string) (*graph.Node, error) { return x, nil })
+		return exprgraph.Node(e, func(string) (*graph.Node, error) { return x, nil })
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -269,10 +270,10 @@ func TestNodePanics(t *testing.T) {
 		lookup func(string) (*graph.Node, error)
 		want   string // a part of the panic message
 	}{
-		{"no variables", "2*3", nil, "expr: 2*3 has no variables"},
+		{"no variables", "2*3", nil, "exprgraph: 2*3 has no variables"},
 		{"lookup error", "b1*x", func(name string) (*graph.Node, error) {
 			return nil, fmt.Errorf("no parameter named %s", name)
-		}, `expr: variable "b1" of b1*x: no parameter named b1`},
+		}, `exprgraph: variable "b1" of b1*x: no parameter named b1`},
 		{"nil node", "x", func(string) (*graph.Node, error) { return nil, nil }, "lookup returned a nil node"},
 	}
 	for _, tc := range cases {
@@ -287,7 +288,7 @@ func TestNodePanics(t *testing.T) {
 						msg = fmt.Sprint(r)
 					}
 				}()
-				e.Node(tc.lookup)
+				exprgraph.Node(e, tc.lookup)
 				return ""
 			}()
 			if !strings.Contains(msg, tc.want) {

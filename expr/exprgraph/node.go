@@ -1,9 +1,10 @@
-package expr
+package exprgraph
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/gomle/gomle/expr"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
@@ -12,13 +13,14 @@ import (
 // multiplications, and unlike Pow it is defined, with the right derivative, for x ≤ 0.
 const maxIntPow = 64
 
-// Node builds the expression as a GoMLX graph and returns its node.
+// Node builds the expression e as a GoMLX graph and returns its node.
 //
 // lookup returns the node of each variable, and is called once per distinct variable, in sorted
 // order. Data columns are typically [n] vectors and parameters scalars; GoMLX broadcasts a
 // scalar against a vector, so the result has the shape of the vectors, or is a scalar if all
 // variables are. All variables must share one dtype; number literals take that dtype (Float64
-// for gomle's models), and sub-expressions made of literals only are computed on the host.
+// for gomle's models), and sub-expressions made of literals only are computed on the host,
+// with the arithmetic of expr's Eval.
 //
 // A power x^c with a constant integer c, |c| ≤ 64, is built from multiplications (x^2 is
 // graph.Square(x), x^-1 is 1/x), so it is defined for negative x; other powers use graph.Pow,
@@ -28,21 +30,21 @@ const maxIntPow = 64
 // Node panics if the expression has no variables (there is then no graph to build in), or
 // with the error of lookup, wrapped with the variable's name. It panics on error; call it only
 // while building a graph.
-func (e *Expr) Node(lookup func(name string) (*graph.Node, error)) *graph.Node {
+func Node(e *expr.Expr, lookup func(name string) (*graph.Node, error)) *graph.Node {
 	nodes := make(map[string]*graph.Node)
 	for _, name := range e.Vars() {
 		x, err := lookup(name)
 		if err != nil {
-			panic(fmt.Errorf("expr: variable %q of %s: %w", name, e, err))
+			panic(fmt.Errorf("exprgraph: variable %q of %s: %w", name, e, err))
 		}
 		if x == nil {
-			panic(fmt.Errorf("expr: variable %q of %s: lookup returned a nil node", name, e))
+			panic(fmt.Errorf("exprgraph: variable %q of %s: lookup returned a nil node", name, e))
 		}
 		nodes[name] = x
 	}
-	v := build(e.root, nodes)
+	v := expr.Fold[value](e, builder(nodes))
 	if v.x == nil {
-		panic(fmt.Errorf("expr: %s has no variables, so there is no graph or dtype to build it in", e))
+		panic(fmt.Errorf("exprgraph: %s has no variables, so there is no graph or dtype to build it in", e))
 	}
 	return v.x
 }
@@ -53,34 +55,34 @@ type value struct {
 	c float64
 }
 
-// build returns the value of n, with variables taken from nodes. Constant sub-expressions are
-// folded on the host with the same functions Eval uses.
-func build(n *node, nodes map[string]*graph.Node) value {
-	switch n.kind {
-	case kindNum:
-		return value{c: n.num}
-	case kindVar:
-		return value{x: nodes[n.name]}
-	case kindNeg:
-		a := build(n.args[0], nodes)
-		if a.x == nil {
-			return value{c: -a.c}
-		}
-		return value{x: graph.Neg(a.x)}
-	case kindCall:
-		a := build(n.args[0], nodes)
-		f := functions[n.name]
-		if a.x == nil {
-			return value{c: f.eval(a.c)}
-		}
-		return value{x: f.graph(a.x)}
+// builder is the expr.Folder that builds a graph, with the variables' nodes.
+type builder map[string]*graph.Node
+
+var _ expr.Folder[value] = builder(nil)
+
+// Const returns the constant c. It takes a node, with the dtype of the other operand, only in
+// Binary.
+func (builder) Const(c float64) value { return value{c: c} }
+
+// Var returns the node of the variable name.
+func (b builder) Var(name string) value { return value{x: b[name]} }
+
+// Neg returns -a.
+func (builder) Neg(a value) value { return value{x: graph.Neg(a.x)} }
+
+// Call returns the graph version of the function fn applied to a. It panics if package expr
+// knows fn and this package does not, which TestFunctions rules out.
+func (builder) Call(fn string, a value) value {
+	f, ok := functions[fn]
+	if !ok {
+		panic(fmt.Errorf("exprgraph: function %q has no graph version", fn))
 	}
-	a, b := build(n.args[0], nodes), build(n.args[1], nodes)
-	if a.x == nil && b.x == nil {
-		c := eval(n, nil)
-		return value{c: c[0]}
-	}
-	if n.kind == kindPow && b.x == nil && b.c == math.Trunc(b.c) && math.Abs(b.c) <= maxIntPow {
+	return value{x: f(a.x)}
+}
+
+// Binary returns a op b, building x^c for a constant integer c from multiplications.
+func (builder) Binary(op expr.Op, a, b value) value {
+	if op == expr.Pow && b.x == nil && b.c == math.Trunc(b.c) && math.Abs(b.c) <= maxIntPow {
 		return value{x: intPow(a.x, int(b.c))}
 	}
 	// Give a constant operand the dtype of the other one.
@@ -93,17 +95,19 @@ func build(n *node, nodes map[string]*graph.Node) value {
 	default:
 		x, y = a.x, b.x
 	}
-	switch n.kind {
-	case kindAdd:
+	switch op {
+	case expr.Add:
 		return value{x: graph.Add(x, y)}
-	case kindSub:
+	case expr.Sub:
 		return value{x: graph.Sub(x, y)}
-	case kindMul:
+	case expr.Mul:
 		return value{x: graph.Mul(x, y)}
-	case kindDiv:
+	case expr.Div:
 		return value{x: graph.Div(x, y)}
+	case expr.Pow:
+		return value{x: graph.Pow(x, y)}
 	}
-	return value{x: graph.Pow(x, y)}
+	panic(fmt.Errorf("exprgraph: unknown operator %s", op))
 }
 
 // intPow returns x^k for an integer k, by repeated squaring: x^0 = 1 (also for NaN x, as
