@@ -1,19 +1,6 @@
 package expr
 
-import (
-	"fmt"
-	"math"
-)
-
-// derivatives are the derivatives of the functions expressions may call, by name.
-var derivatives = map[string]func(float64) float64{
-	"atan": func(x float64) float64 { return 1 / (1 + x*x) },
-	"cos":  func(x float64) float64 { return -math.Sin(x) },
-	"exp":  math.Exp,
-	"log":  func(x float64) float64 { return 1 / x },
-	"sin":  math.Cos,
-	"sqrt": func(x float64) float64 { return 0.5 / math.Sqrt(x) },
-}
+import "math"
 
 // Derivative evaluates the expression and its derivative with respect to the variable wrt,
 // element by element over n rows, exactly (forward-mode automatic differentiation on the
@@ -59,11 +46,8 @@ func evalDual(n *node, vars map[string][]float64, wrt string) (v, d []float64) {
 		return apply1(v, neg), apply1(d, neg)
 	case kindCall:
 		a, da := evalDual(n.args[0], vars, wrt)
-		f, ok := derivatives[n.name]
-		if !ok {
-			panic(fmt.Errorf("expr: function %s has no derivative", n.name)) // every function has one (tested)
-		}
-		return apply1(a, functions[n.name].eval), apply2(da, apply1(a, f), func(x, y float64) float64 { return x * y })
+		f := functions[n.name]
+		return apply1(a, f.eval), apply2(da, apply1(a, f.deriv), func(x, y float64) float64 { return x * y })
 	}
 	a, da := evalDual(n.args[0], vars, wrt)
 	b, db := evalDual(n.args[1], vars, wrt)
