@@ -9,6 +9,7 @@ import (
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
 	"gonum.org/v1/gonum/mat"
@@ -44,7 +45,7 @@ func newProblem(d *frame.Design, build builder) (*problem, error) {
 				return 0, 0, err
 			}
 			s.Start = nstart
-			res, err := mlx.Fit(b, nm, ds, &s, &mlx.Newton{})
+			res, err := mlx.Fit(b, nm, ds, &s, &optim.Newton{})
 			if err != nil {
 				return 0, 0, err
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -31,7 +32,7 @@ func ExampleHessian() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(backend, likelihoods.NormalLinear(2), data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(backend, likelihoods.NormalLinear(2), data, nil, &optim.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}

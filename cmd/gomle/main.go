@@ -38,6 +38,7 @@ import (
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/backends"
 )
 
@@ -154,7 +155,7 @@ func (c *common) load() (*frame.Frame, error) {
 
 // settings returns the optimizer settings of the flags.
 func (c *common) settings() mlx.Settings {
-	return mlx.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}
+	return mlx.Settings{Settings: optim.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}}
 }
 
 // fit loads the data, creates the backend, runs the estimation and reports it.
