@@ -95,8 +95,8 @@ func (r *Result) ScoreObs() (*mat.Dense, error) { return r.evaluator.ScoreObs(r.
 
 // Fit maximizes the model's log-likelihood on the data and returns the estimates, the exact
 // Hessian at them and the optimizer's record. Nil settings mean the zero Settings; a nil method
-// means L-BFGS. The methods are those of package optim (optim.Newton, optim.TrustRegion, ...),
-// or any other optim.Method.
+// means L-BFGS. The methods are those of package optim (optim.Newton, optim.TrustRegion,
+// optim.BHHH, ...), or any other optim.Method.
 //
 // Fit returns an error for bad input (an invalid model, a start vector of the wrong length or
 // outside a block's domain, a log-likelihood that cannot be built or is not finite at the

@@ -15,11 +15,13 @@
 //
 // L-BFGS, BFGS and Newton are gonum's (gonum.org/v1/gonum/optimize), fed the exact gradient
 // and Hessian. TrustRegion is Newton's method with an exactly solved trust-region subproblem.
-// SGD and Adam are full-batch first-order loops.
+// SGD and Adam are full-batch first-order loops. BHHH takes Newton-like steps with the outer
+// product of the scores in place of the negative Hessian.
 //
 // Method is an open interface: a method written in another package receives a *Problem, which
 // evaluates the objective with the shared bookkeeping (evaluation counts, the treatment of
-// non-finite values, the history, the limits of Settings), and returns an Outcome.
+// non-finite values, the history, the limits of Settings), and returns an Outcome. BHHH is
+// written that way, with optim's exported API alone (bhhh.go; a test checks it).
 //
 // # Convergence
 //

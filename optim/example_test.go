@@ -44,7 +44,7 @@ func (r rate) ScoreObs(u []float64) (*mat.Dense, error) {
 // five durations, whose maximum has the closed form λ̂ = n/T.
 func ExampleMaximize() {
 	obj := rate{t: []float64{0.5, 1.2, 0.3, 2.0, 0.9}}
-	for _, method := range []optim.Method{&optim.Newton{}, &optim.TrustRegion{}} {
+	for _, method := range []optim.Method{&optim.Newton{}, &optim.BHHH{}, &optim.TrustRegion{}} {
 		res, err := optim.Maximize(obj, []float64{0}, nil, method)
 		if err != nil {
 			log.Fatal(err)
@@ -54,6 +54,7 @@ func ExampleMaximize() {
 	fmt.Printf("closed form         λ̂ = %.6f\n", 5/obj.total())
 	// Output:
 	// Newton              λ̂ = 1.020408 (true)
+	// BHHH                λ̂ = 1.020408 (true)
 	// trust-region Newton λ̂ = 1.020408 (true)
 	// closed form         λ̂ = 1.020408
 }

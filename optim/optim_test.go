@@ -80,6 +80,7 @@ func TestMaximizeMatchesOLS(t *testing.T) {
 		{"bfgs", 2, &optim.BFGS{}},
 		{"newton", 3, &optim.Newton{}},
 		{"trust", 4, &optim.TrustRegion{}},
+		{"bhhh", 5, &optim.BHHH{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			obj, start, mle := olsProblem(t, 3000, 12, tc.seed)
@@ -240,7 +241,7 @@ func TestNonFinite(t *testing.T) {
 	}
 	// (TrustRegion's first radius, a tenth of |θ|, keeps it inside; TestTrustRegion starts it
 	// there too.)
-	for _, method := range []optim.Method{&optim.Newton{}, &optim.LBFGS{}} {
+	for _, method := range []optim.Method{&optim.Newton{}, &optim.LBFGS{}, &optim.BHHH{}} {
 		res, err := optim.Maximize(obj, []float64{1}, nil, method)
 		if err != nil {
 			t.Fatal(err)

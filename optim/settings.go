@@ -21,15 +21,15 @@ type Settings struct {
 	// changes by less than FunctionTol between two iterations (the blog's rule), default 1e-5.
 	// L-BFGS, BFGS and Newton stop when it has not improved by more than FunctionTol over
 	// FunctionIterations iterations (gonum's FunctionConverge), default 1e-10. TrustRegion
-	// does not use it.
+	// and BHHH do not use it.
 	FunctionTol float64
 
 	// FunctionIterations is the window of the function-change test of L-BFGS, BFGS and Newton.
 	// Default 20.
 	FunctionIterations int
 
-	// MaxIterations caps the iterations. Default 1000 for L-BFGS, BFGS, Newton and
-	// TrustRegion, and 100000 for SGD and Adam (the blog's loop bound).
+	// MaxIterations caps the iterations. Default 1000 for L-BFGS, BFGS, Newton, TrustRegion
+	// and BHHH, and 100000 for SGD and Adam (the blog's loop bound).
 	MaxIterations int
 
 	// MaxEvaluations caps the evaluations of the log-likelihood. Default 0, no cap.
