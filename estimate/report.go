@@ -70,8 +70,10 @@ func parseMethod(s string) (optim.Method, error) {
 		return &optim.BFGS{}, nil
 	case "lbfgs", "l-bfgs":
 		return &optim.LBFGS{}, nil
+	case "bhhh":
+		return &optim.BHHH{}, nil
 	}
-	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs or lbfgs)", s)
+	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs, lbfgs or bhhh)", s)
 }
 
 // covariance returns the estimates with the covariance of the given kind.

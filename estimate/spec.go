@@ -42,8 +42,8 @@ type Spec struct {
 	// information), "opg", "robust" (Stata's vce(robust)) or "cluster:COLUMN" (Stata's
 	// vce(cluster COLUMN)); NLSSpec also takes "gn", the Gauss–Newton covariance.
 	Cov string
-	// Method is the optimizer: "newton" (the default), "trust" (optim.TrustRegion), "bfgs" or
-	// "lbfgs".
+	// Method is the optimizer: "newton" (the default), "trust" (optim.TrustRegion), "bfgs",
+	// "lbfgs" or "bhhh" (optim.BHHH, Stata's technique(bhhh)).
 	Method string
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
 	// the constant-only fit (see start).
