@@ -26,9 +26,10 @@ func TestBHHH(t *testing.T) {
 	}
 	ships, _ := shipsData(t)
 	// The Poisson fit starts where Stata's poisson does, at the constant-only fit (package
-	// estimate's start): from zero, exp(offset) is the months of service, in the thousands,
-	// against a few accidents, and there the outer product of the huge scores so overstates
-	// the curvature that BHHH crawls (1000 iterations leave a gradient of 3e5).
+	// estimate's start). From zero, μᵢ = exp(offsetᵢ), the months of service, is in the
+	// thousands against a few accidents, so the outer product of the scores, about Σμᵢ²xᵢxᵢᵀ,
+	// exceeds −H = Σμᵢxᵢxᵢᵀ by a factor μᵢ and BHHH crawls (1000 iterations leave a gradient
+	// of 3e5).
 	var y, offset []float64
 	raw := readTable(t, "ships.csv")
 	for i, s := range raw["service"] {
