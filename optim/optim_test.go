@@ -321,3 +321,42 @@ func TestGonumProblem(t *testing.T) {
 		t.Errorf("gonum's Newton %v, optim's %v", res.X, want.X)
 	}
 }
+
+// valueProbe evaluates ℓ alone at x0, x0 + 1 and x0 − 5, then stops.
+type valueProbe struct{ got []float64 }
+
+func (*valueProbe) String() string { return "probe" }
+func (v *valueProbe) Maximize(p *optim.Problem, x0 []float64) (optim.Outcome, error) {
+	for _, dx := range []float64{0, 1, -5} {
+		ll, err := p.Value([]float64{x0[0] + dx})
+		if err != nil {
+			return optim.Outcome{}, err
+		}
+		v.got = append(v.got, ll)
+	}
+	return optim.Outcome{X: x0, Status: optim.IterationLimit}, nil
+}
+
+// TestProblemValue checks Problem.Value: the start's value comes from the cache, each other
+// point costs one function evaluation and no gradient, and a NaN is returned as −Inf and
+// counted among the rejected points. The function is log θ − 10θ, from θ = 1.
+func TestProblemValue(t *testing.T) {
+	obj := &function{p: 1,
+		f:    func(x []float64) float64 { return math.Log(x[0]) - 10*x[0] },
+		grad: func(g, x []float64) { g[0] = 1/x[0] - 10 },
+		hess: func(h *mat.SymDense, x []float64) { h.SetSym(0, 0, -1/(x[0]*x[0])) },
+	}
+	probe := &valueProbe{}
+	res, err := optim.Maximize(obj, []float64{1}, &optim.Settings{SkipHessian: true}, probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{-10, math.Log(2) - 20, math.Inf(-1)}
+	if !floats.Equal(probe.got, want) {
+		t.Errorf("values %v, want %v", probe.got, want)
+	}
+	// The start's value+gradient, two values; the final value+gradient at the start is cached.
+	if res.FuncEvals != 3 || res.GradEvals != 1 || !strings.Contains(res.Reason, "not finite at 1 trial point") {
+		t.Errorf("%d function and %d gradient evaluations, reason %q", res.FuncEvals, res.GradEvals, res.Reason)
+	}
+}
