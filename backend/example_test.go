@@ -7,6 +7,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -23,7 +24,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(b, likelihoods.NormalLinear(1), data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(b, likelihoods.NormalLinear(1), data, nil, &optim.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 )
 
@@ -57,7 +58,7 @@ type Config struct {
 	SGDMaxTime      time.Duration
 	// Progress, if not nil, returns the per-iteration recorder of each method, for live views,
 	// and a function called when the method's fit returns.
-	Progress func(method string) (record func(mlx.Iteration), done func())
+	Progress func(method string) (record func(optim.Iteration), done func())
 	// Log, if not nil, receives a line as each step starts.
 	Log io.Writer
 }
@@ -116,18 +117,18 @@ type Report struct {
 }
 
 // newMethod returns the optimizer of a method name, or nil for an unknown name.
-func newMethod(name string, cfg Config) mlx.Method {
+func newMethod(name string, cfg Config) optim.Method {
 	switch name {
 	case "sgd":
-		return &mlx.SGD{LearnRate: cfg.SGDRate}
+		return &optim.SGD{LearnRate: cfg.SGDRate}
 	case "adam":
-		return &mlx.Adam{}
+		return &optim.Adam{}
 	case "lbfgs":
-		return &mlx.LBFGS{}
+		return &optim.LBFGS{}
 	case "bfgs":
-		return &mlx.BFGS{}
+		return &optim.BFGS{}
 	case "newton":
-		return &mlx.Newton{}
+		return &optim.Newton{}
 	}
 	return nil
 }
@@ -140,7 +141,7 @@ func (cfg Config) logf(format string, args ...any) {
 
 // Run simulates the data, fits every method and returns the report.
 func Run(cfg Config) (*Report, error) {
-	methods := make([]mlx.Method, 0, len(cfg.Methods))
+	methods := make([]optim.Method, 0, len(cfg.Methods))
 	showOLS := false
 	for _, name := range cfg.Methods {
 		name = strings.TrimSpace(strings.ToLower(name))
@@ -192,7 +193,7 @@ func Run(cfg Config) (*Report, error) {
 	for _, method := range methods {
 		settings := &mlx.Settings{Start: prob.Start}
 		switch method.(type) {
-		case *mlx.SGD, *mlx.Adam:
+		case *optim.SGD, *optim.Adam:
 			settings.FunctionTol, settings.MaxTime = cfg.SGDTol, cfg.SGDMaxTime
 		}
 		done := func() {}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/gomle/gomle/blog"
-	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 )
 
 // ExampleRun reproduces the blog at a small size and compares every method with OLS.
@@ -34,8 +34,8 @@ func TestRun(t *testing.T) {
 	cfg.Methods = []string{"ols", "sgd", "newton"}
 	cfg.SGDRate = 1e-3
 	var recorded, done int
-	cfg.Progress = func(string) (func(mlx.Iteration), func()) {
-		return func(mlx.Iteration) { recorded++ }, func() { done++ }
+	cfg.Progress = func(string) (func(optim.Iteration), func()) {
+		return func(optim.Iteration) { recorded++ }, func() { done++ }
 	}
 	rep, err := blog.Run(cfg)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"gonum.org/v1/gonum/mat"
@@ -160,7 +161,7 @@ func TestBadInputCatalogue(t *testing.T) {
 			five := graph.Scalar(theta.Graph(), theta.DType(), 5.0)
 			return graph.Add(quadratic(theta, x), graph.MulScalar(graph.Sqrt(graph.Sub(five, theta)), 1e-3))
 		})
-		for _, method := range []mlx.Method{&mlx.LBFGS{}, &mlx.Newton{}, &mlx.SGD{LearnRate: 0.2}} {
+		for _, method := range []optim.Method{&optim.LBFGS{}, &optim.Newton{}, &optim.SGD{LearnRate: 0.2}} {
 			res, err := mlx.Fit(b, m, three, nil, method)
 			if err != nil {
 				t.Fatal(err)
@@ -181,7 +182,7 @@ func TestBadInputCatalogue(t *testing.T) {
 			inf := graph.BroadcastToShape(graph.Scalar(g, theta.DType(), math.Inf(1)), ll.Shape())
 			return graph.Where(graph.GreaterThan(graph.BroadcastToShape(theta, ll.Shape()), graph.Scalar(g, theta.DType(), 3.0)), inf, ll)
 		})
-		res, err := mlx.Fit(b, m, three, nil, &mlx.LBFGS{})
+		res, err := mlx.Fit(b, m, three, nil, &optim.LBFGS{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,11 +191,11 @@ func TestBadInputCatalogue(t *testing.T) {
 		}
 	})
 	t.Run("iteration limit", func(t *testing.T) {
-		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{MaxIterations: 1}, &mlx.SGD{LearnRate: 1e-3})
+		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{Settings: optim.Settings{MaxIterations: 1}}, &optim.SGD{LearnRate: 1e-3})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Status != mlx.IterationLimit || res.Status.Converged() || !strings.Contains(res.Reason, "max |gradient of ℓ|") {
+		if res.Status != optim.IterationLimit || res.Status.Converged() || !strings.Contains(res.Reason, "max |gradient of ℓ|") {
 			t.Errorf("status %v, reason %q; want the iteration limit with the gradient norm", res.Status, res.Reason)
 		}
 		if res.Estimates[0] == 0 || math.IsNaN(res.LogLike) {
@@ -202,11 +203,11 @@ func TestBadInputCatalogue(t *testing.T) {
 		}
 	})
 	t.Run("time limit", func(t *testing.T) {
-		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{MaxTime: time.Nanosecond, GradientTol: 1e-300}, &mlx.SGD{LearnRate: 1e-6})
+		res, err := mlx.Fit(b, scalarModel(quadratic), three, &mlx.Settings{Settings: optim.Settings{MaxTime: time.Nanosecond, GradientTol: 1e-300}}, &optim.SGD{LearnRate: 1e-6})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Status != mlx.TimeLimit {
+		if res.Status != optim.TimeLimit {
 			t.Errorf("status %v (%s), want the time limit", res.Status, res.Reason)
 		}
 	})
@@ -261,7 +262,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		// A model whose likelihood does not depend on one block: its information is zero.
 		m := &mlx.Model{Name: "unused", Blocks: []mlx.Block{{Name: "theta", Size: 1}, {Name: "ghost", Size: 1}},
 			LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return quadratic(p.Scalar("theta"), d.Get("x")) }}
-		res, err := mlx.Fit(b, m, three, nil, &mlx.Newton{})
+		res, err := mlx.Fit(b, m, three, nil, &optim.Newton{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/gomle/gomle/internal/linalg"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/backends"
 	"gonum.org/v1/gonum/mat"
 )
@@ -108,7 +109,7 @@ func nullModel(b backends.Backend, fam *likelihoods.Family, in *input, s Spec, r
 	}
 	settings := s.Settings
 	settings.Start = prob.Start
-	nres, err := mlx.Fit(b, prob.Model, ds, &settings, &mlx.Newton{})
+	nres, err := mlx.Fit(b, prob.Model, ds, &settings, &optim.Newton{})
 	if err != nil {
 		return 0, 0, false, err
 	}

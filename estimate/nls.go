@@ -13,6 +13,7 @@ import (
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -29,7 +30,7 @@ type NLSSpec struct {
 	Start map[string]float64
 	// Cov is as in Spec ("oim" by default), or "gn" for the Gauss–Newton covariance
 	// s²(JᵀJ)⁻¹, s² = RSS/(n−p), that NIST certifies and R's nls reports (GaussNewtonAt).
-	// Method is as in Spec, but empty means mlx.TrustRegion.
+	// Method is as in Spec, but empty means optim.TrustRegion.
 	Cov, Method string
 	// Settings go to mlx.Fit; Settings.Start is built from Start.
 	Settings mlx.Settings
@@ -69,7 +70,7 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if s.Method == "" {
 		// Nonlinear least squares needs a scale-free stop and safeguarded steps: with it,
 		// every NIST StRD problem shipped in data/nist converges from both starts (docs/NIST.md).
-		method = &mlx.TrustRegion{}
+		method = &optim.TrustRegion{}
 	}
 	columns := map[string][]float64{}
 	var params []string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 )
 
@@ -59,18 +60,20 @@ func parseCov(s string) (kind, column string, err error) {
 // parseMethod returns the optimizer named s, Newton for "" (the ready-made models' default:
 // their log-likelihoods are concave or nearly so, and Newton with the exact Hessian is what
 // Stata's ml does; NLS defaults to the trust region instead).
-func parseMethod(s string) (mlx.Method, error) {
+func parseMethod(s string) (optim.Method, error) {
 	switch strings.ToLower(s) {
 	case "", "newton":
-		return &mlx.Newton{}, nil
+		return &optim.Newton{}, nil
 	case "trust", "trust-region":
-		return &mlx.TrustRegion{}, nil
+		return &optim.TrustRegion{}, nil
 	case "bfgs":
-		return &mlx.BFGS{}, nil
+		return &optim.BFGS{}, nil
 	case "lbfgs", "l-bfgs":
-		return &mlx.LBFGS{}, nil
+		return &optim.LBFGS{}, nil
+	case "bhhh":
+		return &optim.BHHH{}, nil
 	}
-	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs or lbfgs)", s)
+	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs, lbfgs or bhhh)", s)
 }
 
 // covariance returns the estimates with the covariance of the given kind.

@@ -37,8 +37,8 @@ type Spec struct {
 	// information), "opg", "robust" (Stata's vce(robust)) or "cluster:COLUMN" (Stata's
 	// vce(cluster COLUMN)); NLSSpec also takes "gn", the Gauss–Newton covariance.
 	Cov string
-	// Method is the optimizer: "newton" (the default), "trust" (mlx.TrustRegion), "bfgs" or
-	// "lbfgs".
+	// Method is the optimizer: "newton" (the default), "trust" (optim.TrustRegion), "bfgs",
+	// "lbfgs" or "bhhh" (optim.BHHH, Stata's technique(bhhh)).
 	Method string
 	// Margins chooses the marginal effects reported for models that declare predictions.
 	Margins MarginsChoice

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -59,7 +60,7 @@ func checkLogLike(t *testing.T, ev *mlx.Evaluator, u []float64, want float64) {
 // and returns the result with its OIM estimates.
 func fitNewton(t *testing.T, m *mlx.Model, ds *mlx.Dataset, settings *mlx.Settings) (*mlx.Result, *stderr.Estimates) {
 	t.Helper()
-	res, err := mlx.Fit(testbackend.Get(t), m, ds, settings, &mlx.Newton{})
+	res, err := mlx.Fit(testbackend.Get(t), m, ds, settings, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
@@ -64,7 +65,7 @@ func design(cols map[string][]float64, names []string, n int, round32 bool) *mat
 // checkDerivatives.
 func checkFit(t *testing.T, m *mlx.Model, ds *mlx.Dataset, ref reftest.Result) *mlx.Result {
 	t.Helper()
-	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
+	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +453,7 @@ func TestLongley(t *testing.T) {
 	// maximum, and the smallest curvature of ℓ/n is λ = 0.083 here (collinear regressors):
 	// about 2e-7 relative on β. Ask for 1e-11.
 	want := readReference(t, "longley_ols.json")
-	res, est := fitNewton(t, likelihoods.NormalLinear(k), ds, &mlx.Settings{GradientTol: 1e-11})
+	res, est := fitNewton(t, likelihoods.NormalLinear(k), ds, &mlx.Settings{Settings: optim.Settings{GradientTol: 1e-11}})
 	a := mat.NewDense(k, k, nil) // β − (ȳ, 0, …, 0) = A·γ
 	a.Set(0, 0, c)
 	for j := 1; j < k; j++ {

@@ -7,6 +7,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 )
 
@@ -86,7 +87,7 @@ func BenchmarkFitLBFGS(b *testing.B) {
 			p, ds, _ := blogProblem(b, sz.n, sz.k, 1)
 			m := likelihoods.NormalLinear(sz.k)
 			fit := func() {
-				res, err := mlx.Fit(testbackend.Get(b), m, ds, &mlx.Settings{Start: p.Start}, &mlx.LBFGS{})
+				res, err := mlx.Fit(testbackend.Get(b), m, ds, &mlx.Settings{Start: p.Start}, &optim.LBFGS{})
 				if err != nil {
 					b.Fatal(err)
 				}

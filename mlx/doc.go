@@ -1,5 +1,8 @@
 // Package mlx is gomle's maximum likelihood engine: models written as GoMLX graphs, compiled
-// value, gradient, exact Hessian and per-observation score programs, optimizers and fit results.
+// value, gradient, exact Hessian and per-observation score programs, and fits. The optimizers
+// live in package optim, which links no GoMLX; mlx's Evaluator is the optim.Objective they
+// maximize, and Fit maps start values and estimates between the natural and unconstrained
+// scales around optim.Maximize.
 //
 // A Model is a set of named parameter Blocks plus LogLikeObs, a function that builds the
 // log-likelihood of each observation from the blocks (on their natural scale) and named data
@@ -10,6 +13,7 @@
 //		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { ... }}
 //	b, _, err := backend.New() // package backend: GOMLX_BACKEND, else XLA CPU, else pure Go
 //	res, err := mlx.Fit(b, m, data, nil, nil) // nil Settings and Method: defaults, L-BFGS
+//	res, err = mlx.Fit(b, m, data, &mlx.Settings{Start: start}, &optim.Newton{})
 //
 // Package stderr turns a Result into standard errors, tests and tables.
 //
@@ -42,5 +46,6 @@
 // everything that compiles or runs a graph (Fit, Evaluator methods) turns those panics into
 // errors. Bad input gets an error that names what is wrong: columns of different lengths, NaN
 // or Inf in data, a start vector of the wrong length, an unknown block, a non-positive start
-// for a Positive block. Failing to converge is not an error: it is Result.Status.
+// for a Positive block. Failing to converge is not an error: it is Result.Status, an
+// optim.Status.
 package mlx

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gomle/gomle/internal/guard"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -214,6 +215,9 @@ type Evaluator struct {
 	progs   *programs
 }
 
+// Evaluator is the optim.Objective that Fit maximizes.
+var _ optim.Objective = (*Evaluator)(nil)
+
 // NewEvaluator checks the model and returns an Evaluator of it on the data.
 func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, error) {
 	if err := m.Validate(); err != nil {
@@ -230,6 +234,12 @@ func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, erro
 
 // Model returns the evaluated model.
 func (ev *Evaluator) Model() *Model { return ev.model }
+
+// NumParams returns the number of parameters, the length of every parameter vector.
+func (ev *Evaluator) NumParams() int { return ev.model.NumParams() }
+
+// NumObs returns the number of observations.
+func (ev *Evaluator) NumObs() int { return ev.data.n }
 
 // Data returns the dataset the evaluator works on.
 func (ev *Evaluator) Data() *Dataset { return ev.data }

@@ -8,6 +8,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -37,7 +38,7 @@ func ExampleModel() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(b, m, data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(b, m, data, nil, &optim.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/floats"
@@ -157,13 +158,13 @@ func TestFitMatchesOLS(t *testing.T) {
 		name       string
 		n, k       int    // blog shape, smaller so the suite stays fast
 		seed       uint64 // data seed
-		method     mlx.Method
-		wantStatus []mlx.Status
+		method     optim.Method
+		wantStatus []optim.Status
 	}{
-		{"lbfgs", 3000, 12, 1, &mlx.LBFGS{}, []mlx.Status{mlx.GradientConverged}},
-		{"bfgs", 3000, 12, 2, &mlx.BFGS{}, []mlx.Status{mlx.GradientConverged}},
-		{"newton", 3000, 12, 3, &mlx.Newton{}, []mlx.Status{mlx.GradientConverged}},
-		{"lbfgs/k=1", 500, 1, 4, &mlx.LBFGS{}, []mlx.Status{mlx.GradientConverged}},
+		{"lbfgs", 3000, 12, 1, &optim.LBFGS{}, []optim.Status{optim.GradientConverged}},
+		{"bfgs", 3000, 12, 2, &optim.BFGS{}, []optim.Status{optim.GradientConverged}},
+		{"newton", 3000, 12, 3, &optim.Newton{}, []optim.Status{optim.GradientConverged}},
+		{"lbfgs/k=1", 500, 1, 4, &optim.LBFGS{}, []optim.Status{optim.GradientConverged}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, ds, ols := blogProblem(t, tc.n, tc.k, tc.seed)
@@ -209,7 +210,7 @@ func TestGonumProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := append(append([]float64(nil), p.Start[:p.K]...), 0) // log σ = 0
-	res, err := optimize.Minimize(mlx.Problem(ev), start, &optimize.Settings{GradientThreshold: 1e-4, MajorIterations: 1000, FuncEvaluations: 5000}, &optimize.Newton{})
+	res, err := optimize.Minimize(optim.GonumProblem(ev), start, &optimize.Settings{GradientThreshold: 1e-4, MajorIterations: 1000, FuncEvaluations: 5000}, &optimize.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,21 +227,21 @@ func TestFirstOrder(t *testing.T) {
 	m := likelihoods.NormalLinear(p.K)
 	for _, tc := range []struct {
 		name     string
-		method   mlx.Method
+		method   optim.Method
 		settings mlx.Settings
-		want     mlx.Status
+		want     optim.Status
 		tol      float64 // distance to OLS the stopping rule allows
 	}{
 		// The Hessian's largest eigenvalue is about n/σ² = 200 (more on log σ), so steps of 1e-3
 		// are stable; |Δℓ| < 1e-10 then leaves the estimates within about 1e-5 of OLS.
-		{"sgd", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{FunctionTol: 1e-10}, mlx.FunctionConverged, 1e-4},
+		{"sgd", &optim.SGD{LearnRate: 1e-3}, mlx.Settings{Settings: optim.Settings{FunctionTol: 1e-10}}, optim.FunctionConverged, 1e-4},
 		// The blog's tolerance, 1e-5, stops earlier and further away.
-		{"sgd/blog-rule", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{}, mlx.FunctionConverged, 1e-2},
-		{"adam", &mlx.Adam{LearnRate: 1e-2}, mlx.Settings{FunctionTol: 1e-12, MaxIterations: 20000}, mlx.FunctionConverged, 1e-4},
-		{"sgd/gradient", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{GradientTol: 1e-6, FunctionTol: 1e-300}, mlx.GradientConverged, 1e-4},
-		{"sgd/iterations", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{MaxIterations: 5}, mlx.IterationLimit, math.Inf(1)},
-		{"sgd/evaluations", &mlx.SGD{LearnRate: 1e-3}, mlx.Settings{MaxEvaluations: 7}, mlx.EvaluationLimit, math.Inf(1)},
-		{"adam/time", &mlx.Adam{LearnRate: 1e-6}, mlx.Settings{MaxTime: time.Millisecond, FunctionTol: 1e-300}, mlx.TimeLimit, math.Inf(1)},
+		{"sgd/blog-rule", &optim.SGD{LearnRate: 1e-3}, mlx.Settings{}, optim.FunctionConverged, 1e-2},
+		{"adam", &optim.Adam{LearnRate: 1e-2}, mlx.Settings{Settings: optim.Settings{FunctionTol: 1e-12, MaxIterations: 20000}}, optim.FunctionConverged, 1e-4},
+		{"sgd/gradient", &optim.SGD{LearnRate: 1e-3}, mlx.Settings{Settings: optim.Settings{GradientTol: 1e-6, FunctionTol: 1e-300}}, optim.GradientConverged, 1e-4},
+		{"sgd/iterations", &optim.SGD{LearnRate: 1e-3}, mlx.Settings{Settings: optim.Settings{MaxIterations: 5}}, optim.IterationLimit, math.Inf(1)},
+		{"sgd/evaluations", &optim.SGD{LearnRate: 1e-3}, mlx.Settings{Settings: optim.Settings{MaxEvaluations: 7}}, optim.EvaluationLimit, math.Inf(1)},
+		{"adam/time", &optim.Adam{LearnRate: 1e-6}, mlx.Settings{Settings: optim.Settings{MaxTime: time.Millisecond, FunctionTol: 1e-300}}, optim.TimeLimit, math.Inf(1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.settings
@@ -255,10 +256,10 @@ func TestFirstOrder(t *testing.T) {
 			if d := floats.Distance(res.Estimates, ols.Estimates(), math.Inf(1)); d > tc.tol {
 				t.Errorf("max distance to OLS %.3g > %.3g", d, tc.tol)
 			}
-			if tc.want == mlx.IterationLimit && res.Iterations != 5 {
+			if tc.want == optim.IterationLimit && res.Iterations != 5 {
 				t.Errorf("stopped after %d iterations, want 5", res.Iterations)
 			}
-			if tc.want == mlx.EvaluationLimit && res.FuncEvals < 7 {
+			if tc.want == optim.EvaluationLimit && res.FuncEvals < 7 {
 				t.Errorf("stopped after %d evaluations, want 7", res.FuncEvals)
 			}
 		})
@@ -270,7 +271,7 @@ func TestRefitCompilesNothing(t *testing.T) {
 	m := likelihoods.NormalLinear(3)
 	p1, ds1, _ := blogProblem(t, 300, 3, 7)
 	_, ds2, ols2 := blogProblem(t, 300, 3, 8)
-	res, err := mlx.Fit(b, m, ds1, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	res, err := mlx.Fit(b, m, ds1, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func TestRefitCompilesNothing(t *testing.T) {
 	if before == 0 {
 		t.Fatal("no compilation counted")
 	}
-	res2, err := mlx.Fit(b, m, ds2, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	res2, err := mlx.Fit(b, m, ds2, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +291,7 @@ func TestRefitCompilesNothing(t *testing.T) {
 	}
 	// A new shape does compile: the counter is live.
 	_, ds3, _ := blogProblem(t, 301, 3, 9)
-	res3, err := mlx.Fit(b, m, ds3, &mlx.Settings{Start: p1.Start}, &mlx.Newton{})
+	res3, err := mlx.Fit(b, m, ds3, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestKeySharesPrograms(t *testing.T) {
 	b := testbackend.Get(t)
 	p, ds, _ := blogProblem(t, 200, 3, 11)
 	fit := func(m *mlx.Model) *mlx.Result {
-		res, err := mlx.Fit(b, m, ds, &mlx.Settings{Start: p.Start}, &mlx.Newton{})
+		res, err := mlx.Fit(b, m, ds, &mlx.Settings{Start: p.Start}, &optim.Newton{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -475,7 +476,7 @@ func TestChunks(t *testing.T) {
 	if !mat.EqualApprox(s0, s1, 1e-12) {
 		t.Error("scores differ")
 	}
-	res, err := mlx.FitEvaluator(evs[1], &mlx.Settings{Start: p.Start}, &mlx.Newton{})
+	res, err := mlx.FitEvaluator(evs[1], &mlx.Settings{Start: p.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}

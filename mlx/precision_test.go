@@ -9,6 +9,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 )
 
@@ -35,7 +36,7 @@ func TestFloat32(t *testing.T) {
 		t.Fatalf("dtypes %v and %v", ds32.DType(), ds64.DType())
 	}
 	fit := func(ds *mlx.Dataset) *mlx.Result {
-		res, err := mlx.Fit(testbackend.Get(t), likelihoods.NormalLinear(prob.K), ds, &mlx.Settings{Start: prob.Start, SkipHessian: true}, &mlx.LBFGS{})
+		res, err := mlx.Fit(testbackend.Get(t), likelihoods.NormalLinear(prob.K), ds, &mlx.Settings{Start: prob.Start, Settings: optim.Settings{SkipHessian: true}}, &optim.LBFGS{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ import (
 )
 
 // knownFailures lists the fits, "Problem/startN", that do not pass with estimate.NLS's default
-// settings (mlx.TrustRegion), with what was observed on the pure Go backend
+// settings (optim.TrustRegion), with what was observed on the pure Go backend
 // (go:dotgeneral_small) and on XLA CPU alike. TestNIST still fits them and logs their scores,
 // but does not fail on them; it logs a note when one of them passes, so that it can be removed
 // from the list. Every other fit must pass.

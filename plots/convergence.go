@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -16,7 +17,7 @@ type Run struct {
 	// Name labels the run in the legend, for example the method's name.
 	Name string
 	// History has one record per iteration, as mlx.Result.History.
-	History []mlx.Iteration
+	History []optim.Iteration
 }
 
 // RunsFrom returns one Run per result, named by the result's method. When two results share
@@ -109,23 +110,23 @@ func Convergence(runs []Run, o *ConvergenceOptions) (*Figure, error) {
 	type axis struct {
 		label string
 		scale Scale
-		value func(mlx.Iteration) float64
+		value func(optim.Iteration) float64
 	}
 	xs := []axis{
-		{"iteration", xIter, func(it mlx.Iteration) float64 { return float64(it.Iter) }},
-		{"wall time (s)", xTime, func(it mlx.Iteration) float64 { return it.Elapsed.Seconds() }},
+		{"iteration", xIter, func(it optim.Iteration) float64 { return float64(it.Iter) }},
+		{"wall time (s)", xTime, func(it optim.Iteration) float64 { return it.Elapsed.Seconds() }},
 	}
 	ys := []axis{
-		{"gap ℓ* − ℓ", Log, func(it mlx.Iteration) float64 {
+		{"gap ℓ* − ℓ", Log, func(it optim.Iteration) float64 {
 			if !finite(it.LogLike) {
 				return math.NaN()
 			}
 			return max(best-it.LogLike, floor)
 		}},
-		{"max |gradient|", Log, func(it mlx.Iteration) float64 { return it.GradNorm }},
+		{"max |gradient|", Log, func(it optim.Iteration) float64 { return it.GradNorm }},
 	}
 	if o.LogLike {
-		ys[0] = axis{"log-likelihood ℓ", Linear, func(it mlx.Iteration) float64 { return it.LogLike }}
+		ys[0] = axis{"log-likelihood ℓ", Linear, func(it optim.Iteration) float64 { return it.LogLike }}
 	}
 
 	fig := &Figure{
@@ -187,7 +188,7 @@ const epsilon = 0x1p-52
 
 // points returns the history's (x, y) points, leaving out non-finite values and, on log axes,
 // values that are not positive.
-func points(h []mlx.Iteration, x, y func(mlx.Iteration) float64, logX, logY bool) plotter.XYs {
+func points(h []optim.Iteration, x, y func(optim.Iteration) float64, logX, logY bool) plotter.XYs {
 	var pts plotter.XYs
 	for _, it := range h {
 		xv, yv := x(it), y(it)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
 	"gonum.org/v1/plot/cmpimg"
 )
@@ -21,11 +22,11 @@ func TestConvergence(t *testing.T) {
 }
 
 // history returns n+1 records whose gap to -100 halves each iteration, 10 ms apart.
-func history(n int) []mlx.Iteration {
-	h := make([]mlx.Iteration, n+1)
+func history(n int) []optim.Iteration {
+	h := make([]optim.Iteration, n+1)
 	for k := range h {
 		gap := math.Pow(0.5, float64(k))
-		h[k] = mlx.Iteration{Iter: k, LogLike: -100 - gap, GradNorm: gap, Evaluations: k + 1,
+		h[k] = optim.Iteration{Iter: k, LogLike: -100 - gap, GradNorm: gap, Evaluations: k + 1,
 			Elapsed: time.Duration(k) * 10 * time.Millisecond}
 	}
 	return h
@@ -63,7 +64,7 @@ func TestConvergenceAwkwardValues(t *testing.T) {
 	h[2].GradNorm = 0
 	h[3].LogLike = math.NaN()
 	h[4].GradNorm = math.Inf(1)
-	one := []mlx.Iteration{{Iter: 0, LogLike: -50, GradNorm: 0, Elapsed: 0}} // the best, gap 0
+	one := []optim.Iteration{{Iter: 0, LogLike: -50, GradNorm: 0, Elapsed: 0}} // the best, gap 0
 	runs := []plots.Run{{Name: "awkward", History: h}, {Name: "one record", History: one}}
 	best := -40.0
 	for _, o := range []plots.ConvergenceOptions{

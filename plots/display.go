@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gomle/gomle/internal/guard"
-	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -101,10 +101,10 @@ const ProgressInterval = 200 * time.Millisecond
 // Progress shows a fit's progress live in a GoNB notebook: a one-row HTML table (method,
 // iteration, log-likelihood, largest absolute gradient entry, evaluations, elapsed time)
 // that is updated in place, at most once per ProgressInterval. Use its Record method as
-// mlx.Settings.Recorder and call Done when the fit returns:
+// optim.Settings.Recorder and call Done when the fit returns:
 //
 //	prog := plots.NewProgress("L-BFGS")
-//	res, err := mlx.Fit(b, model, data, &mlx.Settings{Recorder: prog.Record}, nil)
+//	res, err := mlx.Fit(b, model, data, &mlx.Settings{Settings: optim.Settings{Recorder: prog.Record}}, nil)
 //	prog.Done()
 //
 // Outside a notebook Record and Done do nothing. A Progress is safe for use by several
@@ -118,7 +118,7 @@ type Progress struct {
 	now  func() time.Time
 
 	mu       sync.Mutex
-	last     mlx.Iteration
+	last     optim.Iteration
 	have     bool      // at least one record arrived
 	lastSent time.Time // when the display was last updated
 	done     bool
@@ -136,9 +136,9 @@ func NewProgress(name string) *Progress {
 }
 
 // Record takes one iteration's record and updates the display if ProgressInterval has passed
-// since the last update. Its signature is that of mlx.Settings.Recorder. Records after Done
+// since the last update. Its signature is that of optim.Settings.Recorder. Records after Done
 // are ignored.
-func (p *Progress) Record(it mlx.Iteration) {
+func (p *Progress) Record(it optim.Iteration) {
 	if p.send == nil {
 		return
 	}
@@ -177,7 +177,7 @@ func (p *Progress) show(final bool) {
 }
 
 // progressHTML writes the progress table. Without a record yet it shows dashes.
-func progressHTML(name string, it mlx.Iteration, have, final bool) string {
+func progressHTML(name string, it optim.Iteration, have, final bool) string {
 	cells := []string{"–", "–", "–", "–", "–"}
 	if have {
 		cells = []string{

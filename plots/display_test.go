@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 )
 
 // These tests run outside a notebook (GONB_PIPE unset), where the display functions must do
@@ -25,7 +25,7 @@ func TestDisplayOutsideNotebook(t *testing.T) {
 	if p.send != nil {
 		t.Fatal("Progress would send outside a notebook")
 	}
-	p.Record(mlx.Iteration{Iter: 1})
+	p.Record(optim.Iteration{Iter: 1})
 	p.Done()
 }
 
@@ -55,7 +55,7 @@ func TestProgressThrottle(t *testing.T) {
 	p, log, advance := fakeProgress("SGD")
 	// 100 records 10 ms apart: 1 s in all, so the first record and then one per 200 ms.
 	for i := range 100 {
-		p.Record(mlx.Iteration{Iter: i, LogLike: -float64(i), GradNorm: 1, Evaluations: i + 1, Elapsed: time.Duration(i) * 10 * time.Millisecond})
+		p.Record(optim.Iteration{Iter: i, LogLike: -float64(i), GradNorm: 1, Evaluations: i + 1, Elapsed: time.Duration(i) * 10 * time.Millisecond})
 		advance(10 * time.Millisecond)
 	}
 	var at []time.Duration
@@ -82,7 +82,7 @@ func TestProgressThrottle(t *testing.T) {
 	}
 	// Nothing after Done.
 	advance(time.Second)
-	p.Record(mlx.Iteration{Iter: 100})
+	p.Record(optim.Iteration{Iter: 100})
 	p.Done()
 	if len(*log) != 6 {
 		t.Errorf("%d updates after Done, want none", len(*log)-6)
@@ -98,7 +98,7 @@ func TestProgressDoneWithoutRecords(t *testing.T) {
 }
 
 func TestProgressHTML(t *testing.T) {
-	it := mlx.Iteration{Iter: 12, LogLike: -71062.83261, GradNorm: 0.00321, Evaluations: 15, Elapsed: 1234 * time.Millisecond}
+	it := optim.Iteration{Iter: 12, LogLike: -71062.83261, GradNorm: 0.00321, Evaluations: 15, Elapsed: 1234 * time.Millisecond}
 	got := progressHTML("<b>&", it, true, false)
 	for _, want := range []string{"&lt;b&gt;&amp;", ">12<", ">-71062.83261<", ">3.210e-03<", ">15<", ">1.234 s<", "running…"} {
 		if !strings.Contains(got, want) {

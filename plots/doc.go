@@ -39,7 +39,7 @@
 //
 // # Backends
 //
-// plots runs no graphs: it reads histories (mlx.Iteration) and estimates (stderr.Estimates)
+// plots runs no graphs: it reads histories (optim.Iteration) and estimates (stderr.Estimates)
 // that any GoMLX backend produced, and draws on the host with gonum/plot's vgimg (PNG) and
 // vgsvg (SVG) canvases. Only display.go imports GoNB's gonbui, and its functions do nothing
 // outside a notebook, so programs and tests that use plots need neither Jupyter nor GoNB.

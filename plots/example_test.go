@@ -10,6 +10,7 @@ import (
 	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/plot/vg"
@@ -20,11 +21,11 @@ import (
 // times differ by more than AutoLogRatio, so both horizontal axes are logarithmic.
 func ExampleConvergence() {
 	const start = 5e6 // the log-likelihood gap at the start, as from the blog's start values
-	history := func(n int, seconds float64, gap func(k int) float64) []mlx.Iteration {
-		h := make([]mlx.Iteration, n+1)
+	history := func(n int, seconds float64, gap func(k int) float64) []optim.Iteration {
+		h := make([]optim.Iteration, n+1)
 		for k := range h {
 			g := gap(k)
-			h[k] = mlx.Iteration{
+			h[k] = optim.Iteration{
 				Iter:        k,
 				LogLike:     -71062.8 - g,
 				GradNorm:    30 * math.Sqrt(g), // near a maximum the gradient shrinks like √gap
@@ -71,10 +72,10 @@ func ExampleConvergence_fit() {
 		log.Fatal(err)
 	}
 	model := likelihoods.NormalLinear(prob.K)
-	settings := &mlx.Settings{Start: prob.Start, SkipHessian: true}
+	settings := &mlx.Settings{Start: prob.Start, Settings: optim.Settings{SkipHessian: true}}
 	var results []*mlx.Result
 	// SGD's learning rate times n is 0.5, as the blog's 1e-5 is for its n = 50000.
-	for _, method := range []mlx.Method{&mlx.Newton{}, &mlx.LBFGS{}, &mlx.SGD{LearnRate: 1e-3}} {
+	for _, method := range []optim.Method{&optim.Newton{}, &optim.LBFGS{}, &optim.SGD{LearnRate: 1e-3}} {
 		res, err := mlx.Fit(b, model, data, settings, method)
 		if err != nil {
 			log.Fatal(err)

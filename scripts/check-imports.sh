@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Enforces the dependency direction of DESIGN.md: only plots imports GoNB's gonbui, the
-# engine (mlx) imports none of our model, inference, data or plotting packages, the parsers
-# (expr, frame) know nothing of models and link no GoMLX package, only package backend links
-# backend implementations (go-xla, GoMLX's xla and simplego), and nothing imports scripts/ or cmd/.
+# optimizers (optim) link no GoMLX and no other gomle package, the engine (mlx) imports none of
+# our model, inference, data or plotting packages, the parsers (expr, frame) know nothing of
+# models and link no GoMLX package, only package backend links backend implementations
+# (go-xla, GoMLX's xla and simplego), and nothing imports scripts/ or cmd/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -16,9 +17,11 @@ deny() { # deny PACKAGE PATTERN WHY
   echo "$1 must not depend on $n package(s), among them $(tail -n 3 <<<"$bad" | paste -sd ' ' -) ($3)"
   fail=1
 }
-for p in ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/... ./internal/...; do
+for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/... ./internal/...; do
   deny "$p" 'janpfeifer/gonb' "only plots may import gonbui"
 done
+bad=$(go list -deps ./optim | grep -E '^github\.com/(gomlx|gomle/gomle)/' | grep -vx 'github.com/gomle/gomle/optim' || true)
+if [ -n "$bad" ]; then echo "./optim must not depend on: $bad (optim links gonum and the standard library only)"; fail=1; fi
 deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "the engine knows nothing of models, tables, data or plots, and takes its backend from the caller"
 deny ./stderr 'gomle/gomle/(likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "stderr depends on mlx only"
 deny ./likelihoods 'gomle/gomle/(stderr|plots|blog|expr(/.*)?|frame|estimate|backend)$' "likelihoods depend on mlx only"

@@ -8,6 +8,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -32,7 +33,7 @@ func ExampleHessian() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := mlx.Fit(b, likelihoods.NormalLinear(2), data, nil, &mlx.Newton{})
+	res, err := mlx.Fit(b, likelihoods.NormalLinear(2), data, nil, &optim.Newton{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -55,7 +56,7 @@ func spector(t *testing.T, model func(k int) *mlx.Model) (full, null *mlx.Result
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
+		res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &optim.Newton{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,7 +357,7 @@ func TestMarginalEffectsPoisson(t *testing.T) {
 	}
 	m := likelihoods.Poisson(k, false)
 	m.Blocks[0].Labels = append(slices.Clone(ref.Labels), "const")
-	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &mlx.Newton{})
+	res, err := mlx.Fit(testbackend.Get(t), m, ds, nil, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,14 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 )
 
 // fitBlog fits the normal linear model to a blog-shaped problem and returns the fit and the
 // closed-form OLS reference.
-func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blog.Problem, *mlx.Result, *blog.OLS) {
+func fitBlog(t *testing.T, n, k int, seed uint64, method optim.Method) (*blog.Problem, *mlx.Result, *blog.OLS) {
 	t.Helper()
 	p, err := blog.Generate(n, k, seed)
 	if err != nil {
@@ -39,7 +40,7 @@ func fitBlog(t *testing.T, n, k int, seed uint64, method mlx.Method) (*blog.Prob
 }
 
 func TestHessianMatchesOLS(t *testing.T) {
-	for _, method := range []mlx.Method{&mlx.LBFGS{}, &mlx.Newton{}} {
+	for _, method := range []optim.Method{&optim.LBFGS{}, &optim.Newton{}} {
 		t.Run(method.String(), func(t *testing.T) {
 			_, res, ols := fitBlog(t, 3000, 12, 11, method)
 			est, err := stderr.Hessian(res)
@@ -76,7 +77,7 @@ func TestHessianMatchesOLS(t *testing.T) {
 // TestOPGAndSandwich compares OPG and sandwich errors with their closed forms for the normal
 // linear model at the MLE, where the scores are sᵢ = (xᵢrᵢ/σ², −1 + rᵢ²/σ²).
 func TestOPGAndSandwich(t *testing.T) {
-	p, res, ols := fitBlog(t, 2000, 4, 12, &mlx.Newton{})
+	p, res, ols := fitBlog(t, 2000, 4, 12, &optim.Newton{})
 	k := p.K
 	s2 := ols.Sigma * ols.Sigma
 	scores := mat.NewDense(p.N, k+1, nil)
@@ -188,7 +189,7 @@ func TestSingular(t *testing.T) {
 }
 
 func TestTable(t *testing.T) {
-	_, res, ols := fitBlog(t, 500, 2, 14, &mlx.Newton{})
+	_, res, ols := fitBlog(t, 500, 2, 14, &optim.Newton{})
 	est, err := stderr.Hessian(res)
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ import (
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/backends"
 )
 
@@ -110,7 +111,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
 	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, or gn (Gauss-Newton, nls only)")
-	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs or lbfgs (default: newton for fit, trust for nls)")
+	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
@@ -155,7 +156,7 @@ func (c *common) load() (*frame.Frame, error) {
 
 // settings returns the optimizer settings of the flags.
 func (c *common) settings() mlx.Settings {
-	return mlx.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}
+	return mlx.Settings{Settings: optim.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}}
 }
 
 // fit loads the data, creates the backend, runs the estimation and reports it.

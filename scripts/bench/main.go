@@ -30,6 +30,7 @@ import (
 	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 )
 
@@ -156,7 +157,7 @@ func runChunked(n, k int, seed uint64, reps, rows int, hessian bool, jsonPath st
 		}
 	}
 	t := time.Now()
-	res, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: prob.Start, SkipHessian: true}, &mlx.LBFGS{})
+	res, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: prob.Start, Settings: optim.Settings{SkipHessian: true}}, &optim.LBFGS{})
 	if err != nil {
 		return err
 	}
@@ -220,7 +221,7 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 	var res *mlx.Result
 	rep.Seconds["w1_lbfgs_and_se"], rep.FirstSeconds["w1_lbfgs_and_se"], err = repeat(reps, func() error {
 		var err error
-		if res, err = mlx.FitEvaluator(ev, &mlx.Settings{Start: prob.Start}, &mlx.LBFGS{}); err != nil {
+		if res, err = mlx.FitEvaluator(ev, &mlx.Settings{Start: prob.Start}, &optim.LBFGS{}); err != nil {
 			return err
 		}
 		_, err = stderr.Hessian(res)
@@ -234,9 +235,9 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 		rep.W1MaxDiffOLS = math.Max(rep.W1MaxDiffOLS, math.Abs(v-ols.Estimates()[i]))
 	}
 
-	sgd := &mlx.Settings{Start: prob.Start, MaxIterations: sgdIters, FunctionTol: 1e-300, SkipHessian: true}
+	sgd := &mlx.Settings{Start: prob.Start, Settings: optim.Settings{MaxIterations: sgdIters, FunctionTol: 1e-300, SkipHessian: true}}
 	rep.Seconds["w2_sgd"], rep.FirstSeconds["w2_sgd"], err = repeat(reps, func() error {
-		_, err := mlx.FitEvaluator(ev, sgd, &mlx.SGD{LearnRate: 1e-5})
+		_, err := mlx.FitEvaluator(ev, sgd, &optim.SGD{LearnRate: 1e-5})
 		return err
 	})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/gomle/gomle/blog"
-	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
 )
 
@@ -37,7 +37,7 @@ func main() {
 	cfg.Methods = strings.Split(*flagMethods, ",")
 	cfg.SGDRate, cfg.SGDTol, cfg.SGDMaxTime = *flagSGDRate, *flagSGDTol, *flagSGDTime
 	cfg.Log = os.Stderr
-	cfg.Progress = func(method string) (func(mlx.Iteration), func()) {
+	cfg.Progress = func(method string) (func(optim.Iteration), func()) {
 		p := plots.NewProgress(method)
 		return p.Record, p.Done
 	}

@@ -144,9 +144,9 @@ values ranges from %.4f to %.4f here.
 		fmt.Fprint(w, `
 ## Before and after: gonum's Newton method
 
-estimate.NLS's default was mlx.Newton, gonum's Newton method with the exact Hessian (made positive
-definite by adding a multiple of the identity) and a line search; it is now mlx.TrustRegion
-(mlx/trust.go). Both columns use the same criteria and the current mlx; "error" marks fits where
+estimate.NLS's default was optim.Newton, gonum's Newton method with the exact Hessian (made positive
+definite by adding a multiple of the identity) and a line search; it is now optim.TrustRegion
+(optim/trust.go). Both columns use the same criteria and the current mlx; "error" marks fits where
 estimate.NLS returned one (the observed information was not positive definite where the method
 stopped, so there were no standard errors).
 

@@ -1,10 +1,9 @@
-package mlx
+package optim
 
 import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -100,46 +99,42 @@ const maxJumps = 10
 // correctorSteps caps the trust-region steps that bring a valley jump back towards the floor.
 const correctorSteps = 3
 
-func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
-	s := obj.settings
+// Maximize runs the trust-region iteration.
+func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 	radius := orDefault(m.Radius, 0.1)
 	decTol := orDefault(m.DecrementTol, 1e-12)
 	stepTol := orDefault(m.StepTol, 1e-10)
-	maxIter := s.MaxIterations
-	if maxIter <= 0 {
-		maxIter = 1000
-	}
-	gtol := s.gradientThreshold(obj.ev.data.n)
-	p := len(u0)
+	gtol := p.GradientThreshold()
+	dim := len(u0)
 
 	u := slices.Clone(u0)
-	ll, g, err := obj.valueGrad(u)
+	ll, g, err := p.ValueGrad(u)
 	if err != nil {
-		return outcome{}, err
+		return Outcome{}, err
 	}
-	h, err := obj.hessian(u)
+	h, err := p.Hessian(u)
 	if err != nil {
-		return outcome{}, err
+		return Outcome{}, err
 	}
-	obj.record(0, ll, g)
-	d := make([]float64, p)
+	p.Record(ll, g)
+	d := make([]float64, dim)
 	updateScale(d, h)
 	delta := radius * scaledNorm(d, u, false)
 	if !(delta > 0) || math.IsInf(delta, 0) {
 		delta = radius
 	}
 	gradTest := func(g []float64) bool { return maxAbs(g) < gtol }
-	done := func(out outcome, status Status, reason string) (outcome, error) {
-		out.u, out.status, out.reason = u, status, reason
+	done := func(out Outcome, status Status, reason string) (Outcome, error) {
+		out.X, out.Status, out.Reason = u, status, reason
 		return out, nil
 	}
-	var out outcome
+	var out Outcome
 	var prevStep []float64
 	rejections := 0
 	for {
 		sub, ok := newTrustSubproblem(h, g, d)
 		if !ok {
-			return done(out, Failure, fmt.Sprintf("gradient or Hessian not finite at iteration %d", out.iterations))
+			return done(out, Failure, fmt.Sprintf("gradient or Hessian not finite at iteration %d", out.Iterations))
 		}
 		if sub.posDef {
 			sN, dec, rel := sub.newton(u)
@@ -147,14 +142,14 @@ func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
 				why := fmt.Sprintf("Newton decrement %.3g (tolerance %.0e), relative Newton step %.3g (tolerance %.0e)", dec, decTol, rel, stepTol)
 				// Take the last Newton step unless rounding says it is no better.
 				uN := addScaled(u, 1, sN)
-				llN, gN, err := obj.valueGrad(uN)
+				llN, gN, err := p.ValueGrad(uN)
 				if err != nil {
-					return outcome{}, err
+					return Outcome{}, err
 				}
 				noise := noiseFactor * machineEpsilon * math.Max(math.Abs(ll), 1)
 				if finite(llN) && llN >= ll-noise && scaledNorm(d, gN, true) <= scaledNorm(d, g, true) {
 					u, ll, g = uN, llN, gN
-					obj.record(len(obj.history), ll, g)
+					p.Record(ll, g)
 				}
 				if gradTest(g) {
 					return done(out, GradientConverged, why)
@@ -162,14 +157,10 @@ func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
 				return done(out, NewtonConverged, why+fmt.Sprintf("; max |gradient| %.3g is above the gradient test's %.3g", maxAbs(g), gtol))
 			}
 		}
-		switch {
-		case out.iterations >= maxIter:
-			return done(out, IterationLimit, fmt.Sprintf("%d iterations", maxIter))
-		case s.MaxEvaluations > 0 && obj.funcEvals >= s.MaxEvaluations:
-			return done(out, EvaluationLimit, fmt.Sprintf("%d evaluations", s.MaxEvaluations))
-		case s.MaxTime > 0 && time.Since(obj.begin) >= s.MaxTime:
-			return done(out, TimeLimit, fmt.Sprintf("%v", s.MaxTime))
-		case rejections >= maxRejections || delta <= machineEpsilon*scaledNorm(d, u, false):
+		if status, why := p.Limit(out.Iterations, 1000); status != NotTerminated {
+			return done(out, status, why)
+		}
+		if rejections >= maxRejections || delta <= machineEpsilon*scaledNorm(d, u, false) {
 			// No step, however short, raises ℓ beyond its rounding error. Where −H is
 			// positive definite this is a maximum resolved as far as float64 allows: the
 			// gradient, and with it the Newton decrement, are then rounding noise (in NIST's
@@ -187,11 +178,11 @@ func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
 		}
 
 		step, pred, atBoundary := sub.solve(delta)
-		out.iterations++
+		out.Iterations++
 		uT := addScaled(u, 1, step)
-		llT, gT, err := obj.valueGrad(uT)
+		llT, gT, err := p.ValueGrad(uT)
 		if err != nil {
-			return outcome{}, err
+			return Outcome{}, err
 		}
 		rho := math.Inf(-1)
 		if finite(llT) && everyFinite(gT) {
@@ -226,9 +217,9 @@ func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
 			best, bestLL, bestG := uT, llT, gT
 			for k := 1; k <= maxJumps; k++ {
 				uP := addScaled(best, float64(int(1)<<k), step)
-				uC, llC, gC, ok, err := obj.corrected(uP, d, float64(int(1)<<k)*scaledNorm(d, step, false))
+				uC, llC, gC, ok, err := corrected(p, uP, d, float64(int(1)<<k)*scaledNorm(d, step, false))
 				if err != nil {
-					return outcome{}, err
+					return Outcome{}, err
 				}
 				if !ok || llC <= bestLL {
 					break
@@ -239,23 +230,23 @@ func (m *TrustRegion) maximize(obj *objective, u0 []float64) (outcome, error) {
 		}
 		prevStep = subtract(uT, u)
 		u, ll, g = uT, llT, gT
-		if h, err = obj.hessian(u); err != nil {
-			return outcome{}, err
+		if h, err = p.Hessian(u); err != nil {
+			return Outcome{}, err
 		}
 		updateScale(d, h)
-		obj.record(len(obj.history), ll, g)
+		p.Record(ll, g)
 	}
 }
 
 // corrected returns the point reached from uP by up to correctorSteps trust-region steps of
 // the given radius, each kept only if it raises ℓ, with its log-likelihood and gradient. ok is
 // false where ℓ, its gradient or its Hessian is not finite at a point tried.
-func (o *objective) corrected(uP, d []float64, radius float64) (u []float64, ll float64, g []float64, ok bool, err error) {
-	llP, gP, err := o.valueGrad(uP)
+func corrected(p *Problem, uP, d []float64, radius float64) (u []float64, ll float64, g []float64, ok bool, err error) {
+	llP, gP, err := p.ValueGrad(uP)
 	if err != nil || !finite(llP) || !everyFinite(gP) {
 		return nil, 0, nil, false, err
 	}
-	hP, err := o.hessian(uP)
+	hP, err := p.Hessian(uP)
 	if err != nil {
 		return nil, 0, nil, false, err
 	}
@@ -267,7 +258,7 @@ func (o *objective) corrected(uP, d []float64, radius float64) (u []float64, ll 
 		}
 		c, _, _ := sub.solve(radius)
 		uN := addScaled(u, 1, c)
-		llN, gN, err := o.valueGrad(uN)
+		llN, gN, err := p.ValueGrad(uN)
 		if err != nil || !finite(llN) || !everyFinite(gN) {
 			return nil, 0, nil, false, err
 		}
@@ -275,7 +266,7 @@ func (o *objective) corrected(uP, d []float64, radius float64) (u []float64, ll 
 			break
 		}
 		u, ll, g = uN, llN, gN
-		if hP, err = o.hessian(u); err != nil {
+		if hP, err = p.Hessian(u); err != nil {
 			return nil, 0, nil, false, err
 		}
 	}

@@ -1,9 +1,8 @@
-package mlx
+package optim
 
 import (
 	"errors"
 	"math"
-	"time"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -38,32 +37,34 @@ func (*BFGS) String() string { return "BFGS" }
 // String returns "Newton".
 func (*Newton) String() string { return "Newton" }
 
-func (m *LBFGS) maximize(obj *objective, u0 []float64) (outcome, error) {
-	return minimizeGonum(obj, u0, &optimize.LBFGS{Store: m.Store})
+// Maximize runs gonum's L-BFGS on the negative log-likelihood.
+func (m *LBFGS) Maximize(p *Problem, x0 []float64) (Outcome, error) {
+	return minimizeGonum(p, x0, &optimize.LBFGS{Store: m.Store})
 }
 
-func (*BFGS) maximize(obj *objective, u0 []float64) (outcome, error) {
-	return minimizeGonum(obj, u0, &optimize.BFGS{})
+// Maximize runs gonum's BFGS on the negative log-likelihood.
+func (*BFGS) Maximize(p *Problem, x0 []float64) (Outcome, error) {
+	return minimizeGonum(p, x0, &optimize.BFGS{})
 }
 
-func (*Newton) maximize(obj *objective, u0 []float64) (outcome, error) {
-	return minimizeGonum(obj, u0, &optimize.Newton{})
+// Maximize runs gonum's Newton on the negative log-likelihood.
+func (*Newton) Maximize(p *Problem, x0 []float64) (Outcome, error) {
+	return minimizeGonum(p, x0, &optimize.Newton{})
 }
 
-// Problem returns the negative log-likelihood of ev as a gonum optimize.Problem over the
-// unconstrained parameters, so gonum's own methods can be run on (and cross-check) a model.
-// Evaluation errors make Func return NaN and are reported through Problem.Status.
-func Problem(ev *Evaluator) optimize.Problem {
-	obj := &objective{ev: ev, settings: &Settings{}, begin: time.Now()}
+// GonumProblem returns the negative log-likelihood of obj as a gonum optimize.Problem, so
+// gonum's own methods can be run on (and cross-check) a model. Evaluation errors make Func
+// return NaN and are reported through optimize.Problem.Status.
+func GonumProblem(obj Objective) optimize.Problem {
 	var failed error
-	return obj.problem(&failed)
+	return newProblem(obj, nil).gonum(&failed)
 }
 
-// problem builds the gonum Problem; the first evaluation error is stored in *failed.
-func (o *objective) problem(failed *error) optimize.Problem {
+// gonum builds the gonum Problem; the first evaluation error is stored in *failed.
+func (p *Problem) gonum(failed *error) optimize.Problem {
 	return optimize.Problem{
 		Func: func(u []float64) float64 {
-			ll, _, err := o.valueGrad(u)
+			ll, _, err := p.ValueGrad(u)
 			if err != nil {
 				*failed = err
 				return math.NaN()
@@ -71,7 +72,7 @@ func (o *objective) problem(failed *error) optimize.Problem {
 			return -ll
 		},
 		Grad: func(grad, u []float64) {
-			_, g, err := o.valueGrad(u)
+			_, g, err := p.ValueGrad(u)
 			if err != nil {
 				*failed = err
 				for i := range grad {
@@ -84,7 +85,7 @@ func (o *objective) problem(failed *error) optimize.Problem {
 			}
 		},
 		Hess: func(hess *mat.SymDense, u []float64) {
-			h, err := o.hessian(u)
+			h, err := p.Hessian(u)
 			if err != nil {
 				*failed = err
 				return
@@ -100,21 +101,21 @@ func (o *objective) problem(failed *error) optimize.Problem {
 	}
 }
 
-// gonumRecorder feeds gonum's major iterations to the objective's history.
-type gonumRecorder struct{ obj *objective }
+// gonumRecorder feeds gonum's major iterations to the run's history.
+type gonumRecorder struct{ p *Problem }
 
 func (gonumRecorder) Init() error { return nil }
 
 func (r gonumRecorder) Record(loc *optimize.Location, op optimize.Operation, stats *optimize.Stats) error {
 	if op == optimize.MajorIteration || op == optimize.InitIteration {
-		r.obj.record(len(r.obj.history), -loc.F, loc.Gradient)
+		r.p.Record(-loc.F, loc.Gradient)
 	}
 	return nil
 }
 
-// minimizeGonum runs a gonum method on the negative log-likelihood under the fit's Settings.
-func minimizeGonum(obj *objective, u0 []float64, method optimize.Method) (outcome, error) {
-	s := obj.settings
+// minimizeGonum runs a gonum method on the negative log-likelihood under the run's Settings.
+func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, error) {
+	s := &p.settings
 	ftol, fiter, maxIter := s.FunctionTol, s.FunctionIterations, s.MaxIterations
 	if ftol <= 0 {
 		ftol = 1e-10
@@ -126,46 +127,46 @@ func minimizeGonum(obj *objective, u0 []float64, method optimize.Method) (outcom
 		maxIter = 1000
 	}
 	var failed error
-	problem := obj.problem(&failed)
+	problem := p.gonum(&failed)
 	settings := &optimize.Settings{
-		GradientThreshold: s.gradientThreshold(obj.ev.data.n),
+		GradientThreshold: p.GradientThreshold(),
 		Converger:         &optimize.FunctionConverge{Absolute: ftol, Iterations: fiter},
 		MajorIterations:   maxIter,
 		Runtime:           s.MaxTime,
 		FuncEvaluations:   s.MaxEvaluations,
-		Recorder:          gonumRecorder{obj},
+		Recorder:          gonumRecorder{p},
 	}
 	res, err := optimize.Minimize(problem, u0, settings, method)
 	if failed != nil {
-		return outcome{}, failed
+		return Outcome{}, failed
 	}
 	if res == nil {
-		return outcome{}, err
+		return Outcome{}, err
 	}
-	out := outcome{u: res.X, iterations: res.MajorIterations}
+	out := Outcome{X: res.X, Iterations: res.MajorIterations}
 	switch res.Status {
 	case optimize.GradientThreshold:
-		out.status = GradientConverged
+		out.Status = GradientConverged
 	case optimize.FunctionConvergence, optimize.MethodConverge:
-		out.status = FunctionConverged
+		out.Status = FunctionConverged
 	case optimize.IterationLimit:
-		out.status = IterationLimit
+		out.Status = IterationLimit
 	case optimize.RuntimeLimit:
-		out.status = TimeLimit
+		out.Status = TimeLimit
 	case optimize.FunctionEvaluationLimit, optimize.GradientEvaluationLimit, optimize.HessianEvaluationLimit:
-		out.status = EvaluationLimit
+		out.Status = EvaluationLimit
 	default:
-		out.status = Failure
+		out.Status = Failure
 	}
 	if err != nil {
-		out.reason = err.Error()
+		out.Reason = err.Error()
 		var errGrad optimize.ErrGrad
 		if errors.As(err, &errGrad) {
-			out.status = Failure
+			out.Status = Failure
 		}
 	}
-	if out.reason == "" && out.status != GradientConverged {
-		out.reason = res.Status.String()
+	if out.Reason == "" && out.Status != GradientConverged {
+		out.Reason = res.Status.String()
 	}
 	return out, nil
 }

@@ -1,11 +1,12 @@
-package mlx
+package optim
 
 import (
 	"errors"
 	"fmt"
 )
 
-// Status says why an optimizer stopped. Failing to converge is a Status, not an error from Fit.
+// Status says why an optimizer stopped. Failing to converge is a Status, not an error from
+// Maximize (or from mlx.Fit).
 type Status int
 
 const (
@@ -61,7 +62,7 @@ func (s Status) Converged() bool {
 func (s Status) Early() bool { return s == IterationLimit || s == TimeLimit || s == EvaluationLimit }
 
 // ErrNotConverged is wrapped by Status.Err for every status that is not a convergence.
-var ErrNotConverged = errors.New("mlx: optimizer did not converge")
+var ErrNotConverged = errors.New("optim: optimizer did not converge")
 
 // Err returns nil for a converged status and an error wrapping ErrNotConverged otherwise, for
 // callers that want to treat non-convergence as an error.

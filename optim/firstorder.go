@@ -1,10 +1,9 @@
-package mlx
+package optim
 
 import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 )
 
 // SGD is full-batch gradient ascent on the log-likelihood with a fixed learning rate, the
@@ -44,22 +43,24 @@ func (*SGD) String() string { return "SGD" }
 // String returns "Adam".
 func (*Adam) String() string { return "Adam" }
 
-func (m *SGD) maximize(obj *objective, u0 []float64) (outcome, error) {
+// Maximize runs the gradient-ascent loop.
+func (m *SGD) Maximize(p *Problem, x0 []float64) (Outcome, error) {
 	lr := orDefault(m.LearnRate, 1e-5)
-	return firstOrder(obj, u0, func(u, g []float64, _ int) {
+	return firstOrder(p, x0, func(u, g []float64, _ int) {
 		for i := range u {
 			u[i] += lr * g[i]
 		}
 	})
 }
 
-func (m *Adam) maximize(obj *objective, u0 []float64) (outcome, error) {
+// Maximize runs the Adam loop.
+func (m *Adam) Maximize(p *Problem, x0 []float64) (Outcome, error) {
 	lr := orDefault(m.LearnRate, 1e-3)
 	b1, b2 := orDefault(m.Beta1, 0.9), orDefault(m.Beta2, 0.999)
 	eps := orDefault(m.Epsilon, 1e-8)
-	mom := make([]float64, len(u0))
-	vel := make([]float64, len(u0))
-	return firstOrder(obj, u0, func(u, g []float64, t int) {
+	mom := make([]float64, len(x0))
+	vel := make([]float64, len(x0))
+	return firstOrder(p, x0, func(u, g []float64, t int) {
 		c1 := 1 - math.Pow(b1, float64(t))
 		c2 := 1 - math.Pow(b2, float64(t))
 		for i := range u {
@@ -79,42 +80,33 @@ func orDefault(v, def float64) float64 {
 
 // firstOrder runs a gradient-ascent loop; step updates u in place from the gradient g at the
 // t-th step (t from 1).
-func firstOrder(obj *objective, u0 []float64, step func(u, g []float64, t int)) (outcome, error) {
-	s := obj.settings
-	ftol := orDefault(s.FunctionTol, 1e-5)
-	gtol := s.gradientThreshold(obj.ev.data.n)
-	maxIter := s.MaxIterations
-	if maxIter <= 0 {
-		maxIter = 100000
-	}
+func firstOrder(p *Problem, u0 []float64, step func(u, g []float64, t int)) (Outcome, error) {
+	ftol := orDefault(p.settings.FunctionTol, 1e-5)
+	gtol := p.GradientThreshold()
 	u := append([]float64(nil), u0...)
 	last := slices.Clone(u) // the last iterate with a finite log-likelihood and gradient
 	prev := math.NaN()
 	for iter := 0; ; iter++ {
-		ll, g, err := obj.valueGrad(u)
+		ll, g, err := p.ValueGrad(u)
 		if err != nil {
-			return outcome{}, err
+			return Outcome{}, err
 		}
-		if math.IsInf(ll, -1) { // valueGrad reports every non-finite point as −Inf
-			return outcome{u: last, iterations: iter, status: Failure, reason: fmt.Sprintf(
-				"log-likelihood became %v at iteration %d; returned the last finite iterate; lower the learning rate", obj.rawLL, iter)}, nil
+		if math.IsInf(ll, -1) { // ValueGrad reports every non-finite point as −Inf
+			return Outcome{X: last, Iterations: iter, Status: Failure, Reason: fmt.Sprintf(
+				"log-likelihood became %v at iteration %d; returned the last finite iterate; lower the learning rate", p.rawLL, iter)}, nil
 		}
 		copy(last, u)
-		obj.record(iter, ll, g)
-		out := outcome{u: u, iterations: iter}
-		switch gnorm := obj.history[len(obj.history)-1].GradNorm; {
+		p.Record(ll, g)
+		out := Outcome{X: u, Iterations: iter}
+		switch gnorm := p.history[len(p.history)-1].GradNorm; {
 		case gnorm < gtol:
-			out.status, out.reason = GradientConverged, fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
+			out.Status, out.Reason = GradientConverged, fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
 		case iter > 0 && math.Abs(ll-prev) < ftol:
-			out.status, out.reason = FunctionConverged, fmt.Sprintf("|change in log-likelihood| %.3g < %.3g", math.Abs(ll-prev), ftol)
-		case iter >= maxIter:
-			out.status, out.reason = IterationLimit, fmt.Sprintf("%d iterations", maxIter)
-		case s.MaxEvaluations > 0 && obj.funcEvals >= s.MaxEvaluations:
-			out.status, out.reason = EvaluationLimit, fmt.Sprintf("%d evaluations", s.MaxEvaluations)
-		case s.MaxTime > 0 && time.Since(obj.begin) >= s.MaxTime:
-			out.status, out.reason = TimeLimit, fmt.Sprintf("%v", s.MaxTime)
+			out.Status, out.Reason = FunctionConverged, fmt.Sprintf("|change in log-likelihood| %.3g < %.3g", math.Abs(ll-prev), ftol)
+		default:
+			out.Status, out.Reason = p.Limit(iter, 100000)
 		}
-		if out.status != NotTerminated {
+		if out.Status != NotTerminated {
 			return out, nil
 		}
 		prev = ll

@@ -1,0 +1,215 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Method is an optimizer. It is an open interface: a method of another package implements it
+// with the exported API of Problem alone.
+type Method interface {
+	// String names the method in results and tables.
+	String() string
+	// Maximize runs the method on p from x0 (which it may change) and returns where and why
+	// it stopped. It evaluates the objective only through p, calls p.Record at the start and
+	// after every iteration, and stops on p.Limit. It returns an error only when the objective
+	// does; failing to converge is Outcome.Status.
+	Maximize(p *Problem, x0 []float64) (Outcome, error)
+}
+
+// Outcome is what a Method hands back to Maximize.
+type Outcome struct {
+	// X is the last iterate, the estimate.
+	X []float64
+	// Status says why the method stopped; it must not be NotTerminated.
+	Status Status
+	// Reason adds detail, for Result.Reason; it may be empty.
+	Reason string
+	// Iterations counts the method's iterations.
+	Iterations int
+}
+
+// Result is what a run found.
+type Result struct {
+	// Method names the method.
+	Method string
+	// X holds the estimates, the last iterate.
+	X []float64
+	// LogLike is the log-likelihood at X.
+	LogLike float64
+	// Gradient is the gradient of the log-likelihood at X.
+	Gradient []float64
+	// Hessian is the exact Hessian of the log-likelihood at X; nil if Settings.SkipHessian
+	// was set.
+	Hessian *mat.SymDense
+
+	// Status says why the method stopped, and Reason adds detail where there is any.
+	Status Status
+	Reason string
+
+	// Iterations, FuncEvals, GradEvals, HessEvals and ScoreEvals count the method's
+	// iterations and evaluations of the log-likelihood, its gradient, its Hessian and the
+	// per-observation scores, the start included and the final Hessian (HessianTime) not. A
+	// value+gradient evaluation counts once in FuncEvals and once in GradEvals.
+	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
+	// Runtime is the method's wall time; HessianTime is the time spent on the final exact
+	// Hessian, reported apart so methods can be compared with the blog's timings.
+	Runtime, HessianTime time.Duration
+	// History has one record per iteration.
+	History []Iteration
+}
+
+// StartError reports a start at which the log-likelihood or its gradient is not finite. No
+// method can start there: choose a start where the model is defined.
+type StartError struct {
+	// LogLike is the log-likelihood at the start, as the objective computed it.
+	LogLike float64
+	// Gradient is the gradient at the start.
+	Gradient []float64
+}
+
+// Error describes what is not finite.
+func (e *StartError) Error() string {
+	what := fmt.Sprintf("log-likelihood is %v", e.LogLike)
+	if finite(e.LogLike) {
+		what = fmt.Sprintf("gradient is not finite (%v)", e.Gradient)
+	}
+	return what + " at the start; choose a start where the model is defined"
+}
+
+// Maximize maximizes the objective from x0 with the method under the settings, and returns
+// the estimates, the exact Hessian there and the method's record. Nil settings mean the zero
+// Settings; a nil method means L-BFGS.
+//
+// Maximize returns an error when the objective returns one, and a *StartError when the
+// log-likelihood or its gradient is not finite at x0. Failing to converge is not an error:
+// it is Result.Status. Maximize panics if len(x0) is not obj.NumParams().
+func Maximize(obj Objective, x0 []float64, s *Settings, method Method) (*Result, error) {
+	if len(x0) != obj.NumParams() {
+		panic(fmt.Sprintf("optim: start has %d values, the objective %d parameters", len(x0), obj.NumParams()))
+	}
+	if method == nil {
+		method = &LBFGS{}
+	}
+	p := newProblem(obj, s)
+	if _, grad0, err := p.ValueGrad(x0); err != nil {
+		return nil, err
+	} else if p.nonFinite > 0 {
+		return nil, &StartError{LogLike: p.rawLL, Gradient: slices.Clone(grad0)}
+	}
+	out, err := method.Maximize(p, slices.Clone(x0))
+	if err != nil {
+		return nil, err
+	}
+	if len(out.X) != len(x0) || out.Status == NotTerminated {
+		return nil, fmt.Errorf("optim: method %s returned %d values with status %v, want %d values and a final status", method, len(out.X), out.Status, len(x0))
+	}
+	if p.nonFinite > 0 {
+		out.Reason = strings.TrimPrefix(fmt.Sprintf("%s; the log-likelihood or its gradient was not finite at %d trial point(s), which were rejected", out.Reason, p.nonFinite), "; ")
+	}
+	runtime := time.Since(p.begin)
+	ll, grad, err := p.ValueGrad(out.X)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Method:     method.String(),
+		X:          slices.Clone(out.X),
+		LogLike:    ll,
+		Gradient:   slices.Clone(grad),
+		Status:     out.Status,
+		Reason:     out.Reason,
+		Iterations: out.Iterations,
+		FuncEvals:  p.funcEvals,
+		GradEvals:  p.gradEvals,
+		HessEvals:  p.hessEvals,
+		ScoreEvals: p.scoreEvals,
+		Runtime:    runtime,
+		History:    p.history,
+	}
+	if !out.Status.Converged() {
+		res.Reason = strings.TrimPrefix(fmt.Sprintf("%s; at the last iterate max |gradient of ℓ| = %.3g (convergence needs < %.3g)",
+			res.Reason, floats.Norm(grad, math.Inf(1)), p.GradientThreshold()), "; ")
+	}
+	if !p.settings.SkipHessian {
+		t := time.Now()
+		if res.Hessian, err = p.Hessian(out.X); err != nil {
+			return nil, err
+		}
+		res.HessianTime = time.Since(t)
+		if res.Status == Failure {
+			res.Status, res.Reason = newtonCheck(res.Hessian, grad, res.Reason)
+		}
+	}
+	return res, nil
+}
+
+// NewtonDecrementTol is the bound on the Newton decrement gᵀ(−H)⁻¹g below which a run whose
+// method stopped with Failure (typically a failed line search) is reported as converged
+// (NewtonConverged). The decrement is twice the gain a Newton step would still bring, and the
+// squared length of that step measured in standard errors (δᵀ(−H)δ), so 1e-12 means the
+// estimates are within 1e-6 standard errors of the maximum: far below what any inference can
+// see. It is scale free, unlike a test on the gradient, which is why it can rescue small
+// samples whose gradient test sits below what float64 resolves. (Stata's nrtolerance is the
+// same quantity with the looser bound 1e-5.)
+const NewtonDecrementTol = 1e-12
+
+// newtonCheck returns NewtonConverged when the Newton decrement at a point where the method
+// failed is below NewtonDecrementTol, and Failure with the reason otherwise (including when
+// −H is not positive definite, so the point is no maximum).
+func newtonCheck(h *mat.SymDense, grad []float64, reason string) (Status, string) {
+	p := h.SymmetricDim()
+	neg := mat.NewSymDense(p, nil)
+	neg.ScaleSym(-1, h)
+	// Equilibrate −H to unit diagonal first, so that badly scaled parameters do not defeat
+	// the Cholesky factorisation: gᵀ(−H)⁻¹g = (Sg)ᵀ(S(−H)S)⁻¹(Sg), S = diag(−H)^(−1/2).
+	info, scale, ok := equilibrate(neg)
+	if !ok {
+		return Failure, reason
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(info) {
+		return Failure, reason
+	}
+	g := mat.NewVecDense(p, nil)
+	for i := range p {
+		g.SetVec(i, grad[i]*scale[i])
+	}
+	var sol mat.VecDense
+	if err := chol.SolveVecTo(&sol, g); err != nil {
+		return Failure, reason
+	}
+	if dec := mat.Dot(g, &sol); dec < NewtonDecrementTol {
+		return NewtonConverged, fmt.Sprintf("%s; Newton decrement gᵀ(−H)⁻¹g = %.3g < %.0e", reason, dec, NewtonDecrementTol)
+	}
+	return Failure, reason
+}
+
+// equilibrate returns D^(−1/2)·a·D^(−1/2), D = diag(a), a rescaled to unit diagonal, and the
+// scales D^(−1/2); ok is false if a diagonal entry is not positive and finite. It is the
+// computation of internal/linalg.Equilibrate, which mlx and stderr share; optim links no other
+// gomle package, so it keeps its own copy of these few lines.
+func equilibrate(a mat.Symmetric) (scaled *mat.SymDense, scale []float64, ok bool) {
+	p := a.SymmetricDim()
+	scale = make([]float64, p)
+	for i := range p {
+		d := a.At(i, i)
+		if !(d > 0) || math.IsInf(d, 0) {
+			return nil, nil, false
+		}
+		scale[i] = 1 / math.Sqrt(d)
+	}
+	scaled = mat.NewSymDense(p, nil)
+	for i := range p {
+		for j := i; j < p; j++ {
+			scaled.SetSym(i, j, scale[i]*a.At(i, j)*scale[j])
+		}
+	}
+	return scaled, scale, true
+}

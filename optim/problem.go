@@ -1,0 +1,183 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Problem is one run of a Method: an Objective under Settings, with the bookkeeping every
+// method shares. It counts evaluations, caches the last value and gradient and the last
+// Hessian, reports non-finite values as −Inf, keeps the iteration history and checks the
+// limits of Settings. Maximize creates it and hands it to Method.Maximize; a method evaluates
+// the objective through it alone, so that Result's counts and history are complete.
+type Problem struct {
+	obj      Objective
+	settings Settings
+	begin    time.Time
+
+	funcEvals, gradEvals, hessEvals, scoreEvals int
+	history                                     []Iteration
+
+	lastX, lastGrad []float64
+	lastLL          float64
+	nonFinite       int     // evaluations whose log-likelihood or gradient was not finite
+	rawLL           float64 // the last log-likelihood as computed, before ValueGrad's −Inf
+	lastHessX       []float64
+	lastHess        *mat.SymDense
+}
+
+// newProblem starts the clock of a run of obj under s (nil for the zero Settings).
+func newProblem(obj Objective, s *Settings) *Problem {
+	p := &Problem{obj: obj, begin: time.Now()}
+	if s != nil {
+		p.settings = *s
+	}
+	return p
+}
+
+// NumParams returns the number of parameters p.
+func (p *Problem) NumParams() int { return p.obj.NumParams() }
+
+// NumObs returns the number of observations n.
+func (p *Problem) NumObs() int { return p.obj.NumObs() }
+
+// Settings returns the run's settings, for a method's own defaults (Settings.FunctionTol and
+// the like).
+func (p *Problem) Settings() Settings { return p.settings }
+
+// GradientThreshold returns the gradient test's bound on the largest absolute entry of the
+// gradient of ℓ: n × Settings.GradientTol (default 1e-7).
+func (p *Problem) GradientThreshold() float64 { return p.settings.gradientThreshold(p.obj.NumObs()) }
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// everyFinite reports whether every entry of v is finite.
+func everyFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// Value returns the log-likelihood at x, counted as one function evaluation, for line searches
+// that need no gradient at their trial points. A log-likelihood of NaN or ±Inf is returned as
+// −Inf, as by ValueGrad.
+func (p *Problem) Value(x []float64) (float64, error) {
+	if p.lastX != nil && slices.Equal(x, p.lastX) {
+		return p.lastLL, nil
+	}
+	ll, err := p.obj.LogLike(x)
+	if err != nil {
+		return 0, err
+	}
+	p.funcEvals++
+	p.rawLL = ll
+	if !finite(ll) {
+		p.nonFinite++
+		ll = math.Inf(-1)
+	}
+	return ll, nil
+}
+
+// ValueGrad returns the log-likelihood and its gradient at x, counted as one function and one
+// gradient evaluation, and reuses the last evaluation when x has not changed (gonum asks for
+// the value and then the gradient at the same point). The gradient is shared with that cache:
+// read it, do not change it.
+//
+// A log-likelihood of NaN or ±Inf (a density cannot be infinite at a proper maximum) or a
+// non-finite gradient marks a point outside where the model is defined. ValueGrad reports it
+// as −Inf, the worst value, which every method should reject: gonum's line searches shrink the
+// step (they give up on NaN, but back off from +Inf in the minimised −ℓ), and the first-order
+// loops stop and return the last finite iterate. Result.Reason counts such points.
+func (p *Problem) ValueGrad(x []float64) (float64, []float64, error) {
+	if p.lastX != nil && slices.Equal(x, p.lastX) {
+		return p.lastLL, p.lastGrad, nil
+	}
+	grad := make([]float64, len(x))
+	ll, err := p.obj.LogLikeGrad(x, grad)
+	if err != nil {
+		return 0, nil, err
+	}
+	p.funcEvals++
+	p.gradEvals++
+	p.rawLL = ll
+	if !finite(ll) || !everyFinite(grad) {
+		p.nonFinite++
+		ll = math.Inf(-1)
+	}
+	p.lastX, p.lastLL, p.lastGrad = slices.Clone(x), ll, grad
+	return ll, grad, nil
+}
+
+// Hessian returns the exact Hessian at x, counted as one Hessian evaluation, and reuses the
+// last one when x has not changed (Newton's last iteration has usually computed the one
+// Maximize reports). The matrix is shared with that cache: read it, do not change it.
+func (p *Problem) Hessian(x []float64) (*mat.SymDense, error) {
+	if p.lastHessX != nil && slices.Equal(x, p.lastHessX) {
+		return p.lastHess, nil
+	}
+	h, err := p.obj.Hessian(x)
+	if err != nil {
+		return nil, err
+	}
+	p.hessEvals++
+	p.lastHessX, p.lastHess = slices.Clone(x), h
+	return h, nil
+}
+
+// ScoreObs returns the per-observation scores at x (n×p), counted as one score evaluation.
+func (p *Problem) ScoreObs(x []float64) (*mat.Dense, error) {
+	s, err := p.obj.ScoreObs(x)
+	if err != nil {
+		return nil, err
+	}
+	p.scoreEvals++
+	return s, nil
+}
+
+// Record appends an iterate, with its log-likelihood and gradient, to the history and passes
+// its record to Settings.Recorder. Call it at the start and once per iteration: the records
+// are numbered from 0 in the order of the calls.
+func (p *Problem) Record(ll float64, grad []float64) {
+	it := Iteration{
+		Iter:        len(p.history),
+		LogLike:     ll,
+		GradNorm:    floats.Norm(grad, math.Inf(1)),
+		Evaluations: p.funcEvals,
+		Elapsed:     time.Since(p.begin),
+	}
+	p.history = append(p.history, it)
+	if p.settings.Recorder != nil {
+		p.settings.Recorder(it)
+	}
+}
+
+// Limit returns the limit of Settings that the run has reached after the given number of
+// iterations, with the reason for Result.Reason, or NotTerminated. It checks, in this order,
+// iterations ≥ Settings.MaxIterations (defaultMax, the method's own default, when that is 0),
+// IterationLimit; log-likelihood evaluations ≥ Settings.MaxEvaluations, EvaluationLimit; and
+// wall time ≥ Settings.MaxTime, TimeLimit.
+func (p *Problem) Limit(iterations, defaultMax int) (Status, string) {
+	s := &p.settings
+	maxIter := s.MaxIterations
+	if maxIter <= 0 {
+		maxIter = defaultMax
+	}
+	switch {
+	case iterations >= maxIter:
+		return IterationLimit, fmt.Sprintf("%d iterations", maxIter)
+	case s.MaxEvaluations > 0 && p.funcEvals >= s.MaxEvaluations:
+		return EvaluationLimit, fmt.Sprintf("%d evaluations", s.MaxEvaluations)
+	case s.MaxTime > 0 && time.Since(p.begin) >= s.MaxTime:
+		return TimeLimit, fmt.Sprintf("%v", s.MaxTime)
+	}
+	return NotTerminated, ""
+}
