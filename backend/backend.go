@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gomle/gomle/internal/guard"
 	"github.com/gomlx/go-xla/pkg/pjrt"
@@ -18,7 +19,14 @@ import (
 // operand into blocks on each call, which for the matrix-vector products of a likelihood
 // (X of 50000×100 against a vector) made a value+gradient evaluation about 2.5 times slower
 // here (see mlx's BenchmarkValueGrad with GOMLX_BACKEND=go and =go:dotgeneral_small).
-const PureGo = "go:dotgeneral_small"
+//
+// It also runs a graph's operations one after another (each DotGeneral still uses every
+// core): New adds ops_sequential to every pure-Go configuration that names no ops_ mode,
+// because in GoMLX v0.26.0 the parallel scheduler runs operations on the same bounded worker
+// pool that DotGeneral then waits on, and a wide graph (the marginal effects of a
+// seven-outcome model on two cores) deadlocks. The likelihood graphs are chains of large
+// products, so nothing is lost: BenchmarkValueGrad is the same within noise either way.
+const PureGo = "go:dotgeneral_small,ops_sequential"
 
 // New returns the backend that GOMLX_BACKEND names, as GoMLX reads it ("go", "xla:cpu",
 // "xla:cuda", "xla:/path/to/pjrt_plugin.so"). When GOMLX_BACKEND is unset (or empty) it picks
@@ -37,6 +45,7 @@ func New() (backends.Backend, string, error) {
 			config = "xla:cpu"
 		}
 	}
+	config = sequential(config)
 	var b backends.Backend
 	err := guard.Run(func() error {
 		var err error
@@ -47,4 +56,17 @@ func New() (backends.Backend, string, error) {
 		return nil, config, fmt.Errorf("backend %q: %w", config, err)
 	}
 	return b, config, nil
+}
+
+// sequential adds ops_sequential to a pure-Go configuration that names no ops_ mode (see
+// PureGo).
+func sequential(config string) string {
+	name, opts, _ := strings.Cut(config, ":")
+	if name != "go" || strings.Contains(opts, "ops_") {
+		return config
+	}
+	if opts == "" {
+		return "go:ops_sequential"
+	}
+	return config + ",ops_sequential"
 }

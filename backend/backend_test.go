@@ -11,7 +11,7 @@ import (
 func TestNew(t *testing.T) {
 	t.Setenv(backends.ConfigEnvVar, "go")
 	b, config, err := New()
-	if err != nil || config != "go" || b.Name() == "" {
+	if err != nil || config != "go:ops_sequential" || b.Name() == "" {
 		t.Fatalf("GOMLX_BACKEND=go: %v, %q, %v", b, config, err)
 	}
 
@@ -35,5 +35,20 @@ func TestNew(t *testing.T) {
 		t.Errorf("default backend: %v", err)
 	case hasCPU && config != "xla:cpu", !hasCPU && config != PureGo:
 		t.Errorf("default backend %q with PJRT CPU plugin installed = %v", config, hasCPU)
+	}
+}
+
+// TestSequential checks which configurations get ops_sequential added.
+func TestSequential(t *testing.T) {
+	for in, want := range map[string]string{
+		"go":                               "go:ops_sequential",
+		"go:dotgeneral_small":              "go:dotgeneral_small,ops_sequential",
+		"go:dotgeneral_small,ops_parallel": "go:dotgeneral_small,ops_parallel",
+		"xla:cpu":                          "xla:cpu",
+		PureGo:                             PureGo,
+	} {
+		if got := sequential(in); got != want {
+			t.Errorf("sequential(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

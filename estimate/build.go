@@ -80,14 +80,14 @@ func dropColumn(x *mat.Dense, j int) *mat.Dense {
 }
 
 // nullModel returns the log-likelihood of the null hypothesis of the LR test of all slopes and
-// the number of parameters under it: the log-likelihood at β = 0 for families whose null is
-// that (clogit), else the intercept-only fit of the same family. ok is false when the model has
-// no intercept, so no null model.
-func nullModel(b backends.Backend, fam *likelihoods.Family, in *input, s Spec, res *mlx.Result) (ll float64, params int, ok bool, err error) {
+// the number of parameters under it: the problem's own null where it has one (clogit, the
+// ordered models), else the intercept-only fit of the same family. ok is false when the model
+// has no intercept, so no null model.
+func nullModel(b backends.Backend, fam *likelihoods.Family, prob *likelihoods.Problem, in *input, s Spec, res *mlx.Result) (ll float64, params int, ok bool, err error) {
 	data := in.data
-	if fam.NoIntercept {
-		ll, err := res.Evaluator().LogLike(make([]float64, len(res.Estimates)))
-		return ll, 0, true, err
+	if prob.Null != nil {
+		ll, params, err := prob.Null(res)
+		return ll, params, err == nil, err
 	}
 	if !slices.Contains(data.Names, interceptName) {
 		return 0, 0, false, nil
@@ -99,17 +99,17 @@ func nullModel(b backends.Backend, fam *likelihoods.Family, in *input, s Spec, r
 	}
 	null := *data
 	null.X, null.Names = mat.NewDense(n, 1, ones), []string{interceptName}
-	prob, err := fam.Build(&null, s.Options)
+	nprob, err := fam.Build(&null, s.Options)
 	if err != nil {
 		return 0, 0, false, err
 	}
-	ds, err := mlx.NewDataset(prob.Columns...)
+	ds, err := mlx.NewDataset(nprob.Columns...)
 	if err != nil {
 		return 0, 0, false, err
 	}
 	settings := s.Settings
-	settings.Start = prob.Start
-	nres, err := mlx.Fit(b, prob.Model, ds, &settings, &optim.Newton{})
+	settings.Start = nprob.Start
+	nres, err := mlx.Fit(b, nprob.Model, ds, &settings, &optim.Newton{})
 	if err != nil {
 		return 0, 0, false, err
 	}

@@ -156,7 +156,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		return nil, err
 	}
 	if res.Status.Converged() {
-		ll, params, ok, err := nullModel(b, fam, in, s, res)
+		ll, params, ok, err := nullModel(b, fam, prob, in, s, res)
 		if err != nil {
 			return nil, fmt.Errorf("estimate: the null model: %w", err)
 		}

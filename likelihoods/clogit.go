@@ -177,7 +177,11 @@ func buildCLogit(d *Data, _ Options) (*Problem, error) {
 	m := CLogit(k)
 	m.Blocks[0].Labels = slices.Clone(d.Names)
 	m.Predictions = []mlx.Prediction{ChoiceProbabilities(cols[0].Dims[1])}
-	return &Problem{Model: m, Columns: cols, Start: make([]float64, k), NullAtZero: true, Design: "x",
+	return &Problem{Model: m, Columns: cols, Start: make([]float64, k), Design: "x",
+		Null: func(res *mlx.Result) (float64, int, error) {
+			ll, err := res.Evaluator().LogLike(make([]float64, k))
+			return ll, 0, err
+		},
 		DesignColumn: func(x *mat.Dense) mlx.Column {
 			c, _ := ChoiceColumns(d.Group, d.Y, x) // the layout was checked above
 			return c[0]

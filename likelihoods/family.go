@@ -154,9 +154,11 @@ type Problem struct {
 	// Start is the start on the natural scale, near the constant-only fit where the family
 	// has a rule for it (as Stata starts).
 	Start []float64
-	// NullAtZero marks models whose null hypothesis of the likelihood-ratio test is β = 0
-	// rather than the intercept-only fit (clogit: equal choice probabilities).
-	NullAtZero bool
+	// Null, if not nil, gives the log-likelihood under the null hypothesis of the
+	// likelihood-ratio test of all slopes and the number of parameters under it, for models
+	// whose null is not the intercept-only fit of the same family: clogit's β = 0 (equal
+	// choice probabilities), the ordered models' cutpoints alone (a closed form).
+	Null func(res *mlx.Result) (ll float64, params int, err error)
 	// Design names the data column that carries Data.X, the one marginal effects
 	// differentiate; DesignColumn lays a matrix shaped like Data.X (a counterfactual X, or
 	// the derivative of X with respect to a variable) out as that column.

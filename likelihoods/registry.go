@@ -12,4 +12,6 @@ var families = []*Family{
 	clogitFamily,
 	weibullFamily,
 	exponentialFamily,
+	ologitFamily,
+	oprobitFamily,
 }
