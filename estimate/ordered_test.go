@@ -59,7 +59,7 @@ func TestOrdered(t *testing.T) {
 		if len(m.Effect) != 7*nv {
 			t.Fatalf("%s: %d effects, want 7 outcomes × %d variables", c.model, len(m.Effect), nv)
 		}
-		// Rows are outcome-major; variables are in the order of frame's Variables (sorted).
+		// Rows are outcome-major, the variables in formula order.
 		for r := range m.Effect {
 			j := r / nv
 			v := -1

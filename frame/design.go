@@ -351,22 +351,25 @@ func tooBig(label string, rows, cols int) error {
 		"is C() applied to a continuous column?", label, rows, cols, maxDesignCells)
 }
 
-// Variables returns the variables the formula's terms use (not the response), sorted: those
-// entered through C() as factors, the others as continuous. A variable used both ways is a
-// factor.
+// Variables returns the variables the formula's terms use (not the response), in the order
+// they first appear: those entered through C() as factors, the others as continuous. A
+// variable used both ways is a factor.
 func (d *Design) Variables() (continuous, factors []string) {
 	isFactor := map[string]bool{}
 	var all []string
 	for _, t := range d.formula.terms {
 		for _, fa := range t.factors {
-			all = append(all, fa.vars()...)
+			for _, v := range fa.vars() {
+				if !slices.Contains(all, v) {
+					all = append(all, v)
+				}
+			}
 			if fa.e == nil {
 				isFactor[fa.col] = true
 			}
 		}
 	}
-	slices.Sort(all)
-	for _, v := range slices.Compact(all) {
+	for _, v := range all {
 		if isFactor[v] {
 			factors = append(factors, v)
 		} else {

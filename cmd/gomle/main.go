@@ -38,6 +38,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/backends"
@@ -232,6 +233,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&optionalFloat{&s.Options.Upper}, "ul", "tobit's upper censoring limit")
 	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
 	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
+	fs.StringVar(&s.Margins.Predict, "predict", "", "marginal effects on this `prediction` of the model (default its first: Pr(y=1), E[y], the latent mean of tobit, the median time of weibull; an unknown name lists them)")
+	fs.BoolVar(&s.Margins.AtMeans, "atmeans", false, "marginal effects at the means of the regressors instead of average marginal effects")
+	fs.BoolVar(&s.Margins.Off, "nomargins", false, "skip the marginal effects")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gomle fit MODEL \"FORMULA\" -data FILE [options]\nmodels:\n")
 		for _, m := range estimate.Models() {
@@ -248,6 +252,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		return &usageError{fmt.Sprintf("fit takes a model and a formula, got %d arguments %q", len(pos), pos)}
 	}
 	s.Model, s.Formula, s.Cov, s.Method, s.Settings = pos[0], pos[1], c.cov, c.method, c.settings()
+	if err := checkModelFlags(fs, s.Model); err != nil {
+		return err
+	}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
 }
 
@@ -274,6 +281,36 @@ func runNLS(args []string, stdout, stderr io.Writer) error {
 	}
 	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Cov: c.cov, Method: c.method, Settings: c.settings()}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.NLS(b, f, spec) })
+}
+
+// modelFlags are the flags that only some models take, with the role that takes them.
+var modelFlags = map[string]likelihoods.Role{
+	"offset":   likelihoods.TakesOffset,
+	"exposure": likelihoods.TakesOffset,
+	"base":     likelihoods.TakesBase,
+	"ll":       likelihoods.TakesLimits,
+	"ul":       likelihoods.TakesLimits,
+	"group":    likelihoods.TakesGroup,
+	"failure":  likelihoods.TakesFailure,
+}
+
+// checkModelFlags returns a usage error for a flag set on the command line that the model does
+// not take: an option that does not apply is refused, not ignored.
+func checkModelFlags(fs *flag.FlagSet, model string) error {
+	fam, err := likelihoods.Lookup(model)
+	if err != nil {
+		return &usageError{strings.TrimPrefix(err.Error(), "likelihoods: ")}
+	}
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if role, ok := modelFlags[f.Name]; ok && fam.Takes&role == 0 {
+			bad = append(bad, "-"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return &usageError{fmt.Sprintf("%s does not take %s (it takes %s)", model, strings.Join(bad, ", "), fam.Takes)}
+	}
+	return nil
 }
 
 // parseStart reads "b1=500,b2=1e-4".
