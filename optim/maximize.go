@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomle/gomle/internal/linalg"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -169,7 +170,7 @@ func newtonCheck(h *mat.SymDense, grad []float64, reason string) (Status, string
 	neg.ScaleSym(-1, h)
 	// Equilibrate −H to unit diagonal first, so that badly scaled parameters do not defeat
 	// the Cholesky factorisation: gᵀ(−H)⁻¹g = (Sg)ᵀ(S(−H)S)⁻¹(Sg), S = diag(−H)^(−1/2).
-	info, scale, ok := equilibrate(neg)
+	info, scale, ok := linalg.Equilibrate(neg)
 	if !ok {
 		return Failure, reason
 	}
@@ -189,27 +190,4 @@ func newtonCheck(h *mat.SymDense, grad []float64, reason string) (Status, string
 		return NewtonConverged, fmt.Sprintf("%s; Newton decrement gᵀ(−H)⁻¹g = %.3g < %.0e", reason, dec, NewtonDecrementTol)
 	}
 	return Failure, reason
-}
-
-// equilibrate returns D^(−1/2)·a·D^(−1/2), D = diag(a), a rescaled to unit diagonal, and the
-// scales D^(−1/2); ok is false if a diagonal entry is not positive and finite. It is the
-// computation of internal/linalg.Equilibrate, which mlx and stderr share; optim links no other
-// gomle package, so it keeps its own copy of these few lines.
-func equilibrate(a mat.Symmetric) (scaled *mat.SymDense, scale []float64, ok bool) {
-	p := a.SymmetricDim()
-	scale = make([]float64, p)
-	for i := range p {
-		d := a.At(i, i)
-		if !(d > 0) || math.IsInf(d, 0) {
-			return nil, nil, false
-		}
-		scale[i] = 1 / math.Sqrt(d)
-	}
-	scaled = mat.NewSymDense(p, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			scaled.SetSym(i, j, scale[i]*a.At(i, j)*scale[j])
-		}
-	}
-	return scaled, scale, true
 }

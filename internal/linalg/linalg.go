@@ -1,4 +1,4 @@
-// Package linalg holds the small pieces of dense linear algebra that mlx and stderr share.
+// Package linalg holds the small pieces of dense linear algebra that optim, mlx, stderr and estimate share. It imports gonum only.
 package linalg
 
 import (
