@@ -5,9 +5,12 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/mat"
 )
@@ -47,11 +50,26 @@ func Matrix(name string, m mat.Matrix) Column {
 // The chunks of a larger Dataset are streamed: each is sent to the backend, evaluated and
 // dropped from the backend again, and the log-likelihood, gradient and Hessian are exact sums
 // over the chunks. Memory then holds the data once, on the host, plus one chunk on the backend.
+//
+// A Dataset may be evaluated from several goroutines at once (by one Evaluator or several).
+// Evaluations of a streamed Dataset take turns chunk by chunk, so that each chunk is on the
+// backend for one evaluation at a time.
 type Dataset struct {
-	names  []string                     // sorted, so the graph's input order does not depend on construction order
-	chunks []map[string]*tensors.Tensor // row blocks, in order
-	rows   []int                        // rows of each chunk
+	names  []string // sorted, so the graph's input order does not depend on construction order
+	chunks []*chunk // row blocks, in order
+	rows   []int    // rows of each chunk
 	n      int
+}
+
+// chunk is one block of rows: a tensor per column, and a mutex that orders the moves of those
+// tensors to and from the backend between evaluations running in several goroutines (GoMLX
+// moves a tensor to the device on its first use, and that move is not safe against a
+// concurrent use of the same tensor). Datasets built from others (Chunks) share their chunks,
+// and so their mutexes.
+type chunk struct {
+	mu      sync.Mutex
+	tensors map[string]*tensors.Tensor
+	placed  bool // a single-chunk Dataset's tensors are on the backend; guarded by mu
 }
 
 // NewDataset validates the columns and returns a Dataset. It returns an error naming the
@@ -104,7 +122,7 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 		ds.names = append(ds.names, c.Name)
 	}
 	slices.Sort(ds.names)
-	ds.chunks, ds.rows = []map[string]*tensors.Tensor{ts}, []int{ds.n}
+	ds.chunks, ds.rows = []*chunk{{tensors: ts}}, []int{ds.n}
 	return ds, nil
 }
 
@@ -126,7 +144,7 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 			return nil, fmt.Errorf("mlx: Chunks: part %d has columns %v, part 0 has %v", i, p.names, first.names)
 		}
 		for _, name := range p.names {
-			got, want := p.chunks[0][name].Shape().Dimensions[1:], first.chunks[0][name].Shape().Dimensions[1:]
+			got, want := p.chunks[0].tensors[name].Shape().Dimensions[1:], first.chunks[0].tensors[name].Shape().Dimensions[1:]
 			if !slices.Equal(got, want) {
 				return nil, fmt.Errorf("mlx: Chunks: column %q of part %d has rows of shape %v, part 0 %v", name, i, got, want)
 			}
@@ -150,13 +168,13 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 // overflows float32.
 func (ds *Dataset) Float32() (*Dataset, error) {
 	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
-	for _, chunk := range ds.chunks {
-		ts := make(map[string]*tensors.Tensor, len(chunk))
-		for name, t := range chunk {
-			if t.DType() == dtypes.Float32 {
-				ts[name] = t
-				continue
-			}
+	for _, ch := range ds.chunks {
+		if ch.tensors[ds.names[0]].DType() == dtypes.Float32 {
+			out.chunks = append(out.chunks, ch) // already float32: share the chunk
+			continue
+		}
+		ts := make(map[string]*tensors.Tensor, len(ch.tensors))
+		for name, t := range ch.tensors {
 			vals, err := tensors.CopyFlatData[float64](t)
 			if err != nil {
 				return nil, fmt.Errorf("mlx: Float32: column %q: %w", name, err)
@@ -170,13 +188,13 @@ func (ds *Dataset) Float32() (*Dataset, error) {
 			}
 			ts[name] = tensors.FromFlatDataAndDimensions(f32, t.Shape().Dimensions...)
 		}
-		out.chunks = append(out.chunks, ts)
+		out.chunks = append(out.chunks, &chunk{tensors: ts})
 	}
 	return out, nil
 }
 
 // DType returns the dtype the data are stored in: Float64, or Float32 after Float32.
-func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0][ds.names[0]].DType() }
+func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0].tensors[ds.names[0]].DType() }
 
 // NumChunks returns the number of row chunks.
 func (ds *Dataset) NumChunks() int { return len(ds.chunks) }
@@ -187,23 +205,42 @@ func (ds *Dataset) NumObs() int { return ds.n }
 // Names returns the column names, sorted.
 func (ds *Dataset) Names() []string { return slices.Clone(ds.names) }
 
-// inputs returns the column tensors of chunk c in name order.
-func (ds *Dataset) inputs(c int) []any {
-	in := make([]any, len(ds.names))
-	for i, name := range ds.names {
-		in[i] = ds.chunks[c][name]
-	}
-	return in
-}
+// shape returns the shape of column name in chunk c.
+func (ds *Dataset) shape(c int, name string) shapes.Shape { return ds.chunks[c].tensors[name].Shape() }
 
-// release drops chunk c's copies on the backend, when the dataset is streamed.
-func (ds *Dataset) release(c int) {
-	if len(ds.chunks) == 1 {
-		return
+// use returns the column tensors of chunk c in name order, ready to be inputs of a program on
+// backend b, and done, to call once the program has run. A one-chunk Dataset stays on the
+// backend: its tensors are moved there once, under the chunk's lock, and from then on only
+// read, by any number of evaluations at once. A chunk of a streamed Dataset is locked from
+// its move to the backend until done has dropped it from the backend again, so concurrent
+// evaluations of the same streamed Dataset take turns chunk by chunk.
+func (ds *Dataset) use(c int, b backends.Backend) (inputs []any, done func(), err error) {
+	ch := ds.chunks[c]
+	inputs = make([]any, len(ds.names))
+	for i, name := range ds.names {
+		inputs[i] = ch.tensors[name]
 	}
-	for _, t := range ds.chunks[c] {
-		_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+	ch.mu.Lock()
+	if len(ds.chunks) > 1 {
+		return inputs, func() {
+			for _, t := range ch.tensors {
+				_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+			}
+			ch.mu.Unlock()
+		}, nil
 	}
+	defer ch.mu.Unlock()
+	if !ch.placed {
+		for _, name := range ds.names {
+			// Shared as graph.Exec would share it: on CPU backends the tensor's memory becomes
+			// the backend buffer's.
+			if err := ch.tensors[name].MaterializeOnDevice(b, true, 0); err != nil {
+				return nil, nil, fmt.Errorf("column %q: %w", name, err)
+			}
+		}
+		ch.placed = true
+	}
+	return inputs, func() {}, nil
 }
 
 // Data gives LogLikeObs the named data inputs as graph nodes.

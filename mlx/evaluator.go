@@ -257,7 +257,15 @@ func (ev *Evaluator) Precompile() error {
 				if c > 0 && ev.data.rows[c] == ev.data.rows[c-1] {
 					continue // same shapes, same compiled graph
 				}
-				if err := e.PreCompile(ev.args(c, params)...); err != nil {
+				args, done, err := ev.args(c, params)
+				if err != nil {
+					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+				}
+				err = func() error {
+					defer done()
+					return e.PreCompile(args...)
+				}()
+				if err != nil {
 					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
 				}
 			}
@@ -283,13 +291,17 @@ func finalize(ts []*tensors.Tensor) {
 	}
 }
 
-// args returns the inputs of a program on chunk c: its data columns, then the parameter blocks.
-func (ev *Evaluator) args(c int, params []*tensors.Tensor) []any {
-	args := ev.data.inputs(c)
+// args returns the inputs of a program on chunk c, its data columns (ready on the backend)
+// then the parameter blocks, and done, to call once the program has run (see Dataset.use).
+func (ev *Evaluator) args(c int, params []*tensors.Tensor) (args []any, done func(), err error) {
+	args, done, err = ev.data.use(c, ev.backend)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, t := range params {
 		args = append(args, t)
 	}
-	return args
+	return args, done, nil
 }
 
 // runChunks executes a program at the unconstrained parameters u on every chunk of the data,
@@ -306,8 +318,14 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 		params := ev.paramTensors(u)
 		defer finalize(params)
 		for c := range ev.data.chunks {
-			results, err := e.Exec(ev.args(c, params)...)
-			ev.data.release(c)
+			args, done, err := ev.args(c, params)
+			if err != nil {
+				return err
+			}
+			results, err := func() ([]*tensors.Tensor, error) {
+				defer done() // also if Exec panics, so a streamed chunk's lock is never kept
+				return e.Exec(args...)
+			}()
 			if err != nil {
 				return err
 			}
