@@ -40,7 +40,6 @@ func binary(name string, k int, ll func(y, eta *graph.Node) *graph.Node) *mlx.Mo
 	}
 	return &mlx.Model{
 		Name:   name,
-		Key:    fmt.Sprintf("%s/k=%d", name, k),
 		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			return ll(d.Get("y"), graph.Dot(d.Get("x"), p.Get("beta")))

@@ -41,7 +41,6 @@ func CLogit(k int) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:   "conditional logit",
-		Key:    fmt.Sprintf("clogit/k=%d", k),
 		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			x, choice, avail := d.Get("x"), d.Get("choice"), d.Get("avail")

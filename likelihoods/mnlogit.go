@@ -58,7 +58,6 @@ func MNLogit(k int, outcomes []string, base int) *mlx.Model {
 	outcomes = slices.Clone(outcomes)
 	return &mlx.Model{
 		Name:   "multinomial logit",
-		Key:    fmt.Sprintf("mnlogit/k=%d/outcomes=%q/base=%d", k, outcomes, base),
 		Blocks: blocks,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			x, y := d.Get("x"), d.Get("y")

@@ -21,7 +21,6 @@ func Poisson(k int, offset bool) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:   "poisson",
-		Key:    fmt.Sprintf("poisson/k=%d/offset=%t", k, offset),
 		Blocks: []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			y, eta := d.Get("y"), countIndex(p, d, offset)

@@ -57,7 +57,6 @@ func duration(name string, k int, shape bool) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:   name,
-		Key:    fmt.Sprintf("%s/k=%d", name, k),
 		Blocks: blocks,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
 			t, fail := d.Get("t"), d.Get("d")
