@@ -154,9 +154,6 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 			return p.Scalar(name), nil
 		})
 	})
-	// The graph is determined by the parameters and the mean's canonical text: fits of the same
-	// mean share compiled programs.
-	model.Key = "nls/" + strings.Join(params, ",") + "/" + rhs.String()
 	ds, err := mlx.NewDataset(cols...)
 	if err != nil {
 		return nil, fmt.Errorf("estimate: %w", err)

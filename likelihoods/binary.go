@@ -40,7 +40,6 @@ func binary(name string, k int, ll func(y, eta *graph.Node) *graph.Node, f func(
 	}
 	return &mlx.Model{
 		Name:    name,
-		Key:     fmt.Sprintf("%s/k=%d", name, k),
 		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		Indices: []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {

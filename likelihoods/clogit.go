@@ -42,7 +42,6 @@ func CLogit(k int) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:    "conditional logit",
-		Key:     fmt.Sprintf("clogit/k=%d", k),
 		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		Indices: []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {

@@ -82,7 +82,6 @@ func MNLogit(k int, outcomes []string, base int) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:    "multinomial logit",
-		Key:     fmt.Sprintf("mnlogit/k=%d/outcomes=%q/base=%d", k, outcomes, base),
 		Blocks:  blocks,
 		Indices: indices,
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {

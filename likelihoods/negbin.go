@@ -21,7 +21,6 @@ func NegBin2(k int, offset bool) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:        "negative binomial (NB2)",
-		Key:         fmt.Sprintf("negbin2/k=%d/offset=%t", k, offset),
 		Blocks:      []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}, {Name: "alpha", Size: 1, Transform: mlx.Positive}},
 		Indices:     countIndex(offset),
 		Predictions: countMean,

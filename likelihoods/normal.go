@@ -29,7 +29,6 @@ func NormalLinear(k int) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name: "normal linear",
-		Key:  fmt.Sprintf("normal-linear/k=%d", k),
 		Blocks: []mlx.Block{
 			{Name: "beta", Size: k, Labels: coefLabels(k)},
 			{Name: "sigma", Size: 1, Transform: mlx.Positive},

@@ -68,7 +68,6 @@ func ordered(name string, k int, outcomes []string, cdf func(*graph.Node) *graph
 	}
 	return &mlx.Model{
 		Name:    name,
-		Key:     fmt.Sprintf("%s/k=%d/outcomes=%d", name, k, numOut),
 		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}, {Name: "cut", Size: numOut - 1, Labels: cutLabels}},
 		Indices: []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {

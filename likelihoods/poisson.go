@@ -22,7 +22,6 @@ func Poisson(k int, offset bool) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:    "poisson",
-		Key:     fmt.Sprintf("poisson/k=%d/offset=%t", k, offset),
 		Blocks:  []mlx.Block{{Name: "beta", Size: k, Labels: coefLabels(k)}},
 		Indices: countIndex(offset),
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {

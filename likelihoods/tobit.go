@@ -40,7 +40,6 @@ func Tobit(k int, lower, upper float64) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name: "tobit",
-		Key:  fmt.Sprintf("tobit/k=%d/lower=%v/upper=%v", k, lower, upper),
 		Blocks: []mlx.Block{
 			{Name: "beta", Size: k, Labels: coefLabels(k)},
 			{Name: "sigma", Size: 1, Transform: mlx.Positive},

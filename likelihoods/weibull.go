@@ -58,7 +58,6 @@ func duration(name string, k int, shape bool) *mlx.Model {
 	}
 	return &mlx.Model{
 		Name:        name,
-		Key:         fmt.Sprintf("%s/k=%d", name, k),
 		Blocks:      blocks,
 		Indices:     []mlx.Index{{Block: "beta", Design: "x"}},
 		Predictions: durationPredictions(shape),

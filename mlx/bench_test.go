@@ -102,3 +102,18 @@ func BenchmarkFitLBFGS(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNewEvaluator times what a fresh model value costs once its programs are cached:
+// building its value graph without compiling it, hashing it, and looking the programs up.
+func BenchmarkNewEvaluator(b *testing.B) {
+	for _, sz := range append([]struct{ n, k int }{{200, 3}}, benchSizes...) {
+		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
+			_, ds, _ := blogProblem(b, sz.n, sz.k, 1)
+			for b.Loop() {
+				if _, err := mlx.NewEvaluator(testbackend.Get(b), likelihoods.NormalLinear(sz.k), ds); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -2,13 +2,15 @@ package mlx
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -49,11 +51,26 @@ func Matrix(name string, m mat.Matrix) Column {
 // The chunks of a larger Dataset are streamed: each is sent to the backend, evaluated and
 // dropped from the backend again, and the log-likelihood, gradient and Hessian are exact sums
 // over the chunks. Memory then holds the data once, on the host, plus one chunk on the backend.
+//
+// A Dataset may be evaluated from several goroutines at once (by one Evaluator or several).
+// Evaluations of a streamed Dataset take turns chunk by chunk, so that each chunk is on the
+// backend for one evaluation at a time.
 type Dataset struct {
-	names  []string                     // sorted, so the graph's input order does not depend on construction order
-	chunks []map[string]*tensors.Tensor // row blocks, in order
-	rows   []int                        // rows of each chunk
+	names  []string // sorted, so the graph's input order does not depend on construction order
+	chunks []*chunk // row blocks, in order
+	rows   []int    // rows of each chunk
 	n      int
+}
+
+// chunk is one block of rows: a tensor per column, and a mutex that orders the moves of those
+// tensors to and from the backend between evaluations running in several goroutines (GoMLX
+// moves a tensor to the device on its first use, and that move is not safe against a
+// concurrent use of the same tensor). Datasets built from others (Chunks) share their chunks,
+// and so their mutexes.
+type chunk struct {
+	mu      sync.Mutex
+	tensors map[string]*tensors.Tensor
+	placed  bool // a single-chunk Dataset's tensors are on the backend; guarded by mu
 }
 
 // NewDataset validates the columns and returns a Dataset. It returns an error naming the
@@ -106,7 +123,7 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 		ds.names = append(ds.names, c.Name)
 	}
 	slices.Sort(ds.names)
-	ds.chunks, ds.rows = []map[string]*tensors.Tensor{ts}, []int{ds.n}
+	ds.chunks, ds.rows = []*chunk{{tensors: ts}}, []int{ds.n}
 	return ds, nil
 }
 
@@ -128,7 +145,7 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 			return nil, fmt.Errorf("mlx: Chunks: part %d has columns %v, part 0 has %v", i, p.names, first.names)
 		}
 		for _, name := range p.names {
-			got, want := p.chunks[0][name].Shape().Dimensions[1:], first.chunks[0][name].Shape().Dimensions[1:]
+			got, want := p.chunks[0].tensors[name].Shape().Dimensions[1:], first.chunks[0].tensors[name].Shape().Dimensions[1:]
 			if !slices.Equal(got, want) {
 				return nil, fmt.Errorf("mlx: Chunks: column %q of part %d has rows of shape %v, part 0 %v", name, i, got, want)
 			}
@@ -152,13 +169,13 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 // overflows float32.
 func (ds *Dataset) Float32() (*Dataset, error) {
 	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
-	for _, chunk := range ds.chunks {
-		ts := make(map[string]*tensors.Tensor, len(chunk))
-		for name, t := range chunk {
-			if t.DType() == dtypes.Float32 {
-				ts[name] = t
-				continue
-			}
+	for _, ch := range ds.chunks {
+		if ch.tensors[ds.names[0]].DType() == dtypes.Float32 {
+			out.chunks = append(out.chunks, ch) // already float32: share the chunk
+			continue
+		}
+		ts := make(map[string]*tensors.Tensor, len(ch.tensors))
+		for name, t := range ch.tensors {
 			vals, err := tensors.CopyFlatData[float64](t)
 			if err != nil {
 				return nil, fmt.Errorf("mlx: Float32: column %q: %w", name, err)
@@ -172,13 +189,13 @@ func (ds *Dataset) Float32() (*Dataset, error) {
 			}
 			ts[name] = tensors.FromFlatDataAndDimensions(f32, t.Shape().Dimensions...)
 		}
-		out.chunks = append(out.chunks, ts)
+		out.chunks = append(out.chunks, &chunk{tensors: ts})
 	}
 	return out, nil
 }
 
 // DType returns the dtype the data are stored in: Float64, or Float32 after Float32.
-func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0][ds.names[0]].DType() }
+func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0].tensors[ds.names[0]].DType() }
 
 // NumChunks returns the number of row chunks.
 func (ds *Dataset) NumChunks() int { return len(ds.chunks) }
@@ -189,23 +206,42 @@ func (ds *Dataset) NumObs() int { return ds.n }
 // Names returns the column names, sorted.
 func (ds *Dataset) Names() []string { return slices.Clone(ds.names) }
 
-// inputs returns the column tensors of chunk c in name order.
-func (ds *Dataset) inputs(c int) []any {
-	in := make([]any, len(ds.names))
-	for i, name := range ds.names {
-		in[i] = ds.chunks[c][name]
-	}
-	return in
-}
+// shape returns the shape of column name in chunk c.
+func (ds *Dataset) shape(c int, name string) shapes.Shape { return ds.chunks[c].tensors[name].Shape() }
 
-// release drops chunk c's copies on the backend, when the dataset is streamed.
-func (ds *Dataset) release(c int) {
-	if len(ds.chunks) == 1 {
-		return
+// use returns the column tensors of chunk c in name order, ready to be inputs of a program on
+// backend b, and done, to call once the program has run. A one-chunk Dataset stays on the
+// backend: its tensors are moved there once, under the chunk's lock, and from then on only
+// read, by any number of evaluations at once. A chunk of a streamed Dataset is locked from
+// its move to the backend until done has dropped it from the backend again, so concurrent
+// evaluations of the same streamed Dataset take turns chunk by chunk.
+func (ds *Dataset) use(c int, b backends.Backend) (inputs []any, done func(), err error) {
+	ch := ds.chunks[c]
+	inputs = make([]any, len(ds.names))
+	for i, name := range ds.names {
+		inputs[i] = ch.tensors[name]
 	}
-	for _, t := range ds.chunks[c] {
-		_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+	ch.mu.Lock()
+	if len(ds.chunks) > 1 {
+		return inputs, func() {
+			for _, t := range ch.tensors {
+				_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+			}
+			ch.mu.Unlock()
+		}, nil
 	}
+	defer ch.mu.Unlock()
+	if !ch.placed {
+		for _, name := range ds.names {
+			// Shared as graph.Exec would share it: on CPU backends the tensor's memory becomes
+			// the backend buffer's.
+			if err := ch.tensors[name].MaterializeOnDevice(b, true, 0); err != nil {
+				return nil, nil, fmt.Errorf("column %q: %w", name, err)
+			}
+		}
+		ch.placed = true
+	}
+	return inputs, func() {}, nil
 }
 
 // Data gives LogLikeObs the named data inputs as graph nodes.
@@ -224,17 +260,15 @@ func (d Data) Get(name string) *graph.Node {
 	return x
 }
 
-// With returns a dataset whose named columns are replaced by the given ones, of the same
-// dimensions, and whose other columns are shared with ds. Marginal effects use it for
-// counterfactual data: every row with a factor set to one level. It returns an error naming a
-// column that ds lacks or whose dimensions differ.
+// With returns a copy of ds whose named columns are replaced by the given ones, of the same
+// dimensions. Marginal effects use it for counterfactual data: every row with a factor set to
+// one level. The other columns are copied (so that ds and the copy can be evaluated
+// independently, from different goroutines too). It returns an error naming a column that ds
+// lacks or whose dimensions differ.
 func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
-	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, chunks: make([]map[string]*tensors.Tensor, len(ds.chunks))}
-	for c, chunk := range ds.chunks {
-		out.chunks[c] = maps.Clone(chunk)
-	}
+	repl := map[string][]float64{}
 	for _, col := range columns {
-		old, ok := ds.chunks[0][col.Name]
+		old, ok := ds.chunks[0].tensors[col.Name]
 		if !ok {
 			return nil, fmt.Errorf("mlx: dataset has no column %q to replace (columns: %s)", col.Name, strings.Join(ds.names, ", "))
 		}
@@ -246,24 +280,43 @@ func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
 		if !slices.Equal(dims, want) || len(col.Values) != ds.n*old.Shape().Size()/ds.rows[0] {
 			return nil, fmt.Errorf("mlx: replacement column %q has dimensions %v, want %v", col.Name, dims, want)
 		}
-		per := len(col.Values) / ds.n // values per observation
-		start := 0
-		for c, rows := range ds.rows {
-			vals := slices.Clone(col.Values[start*per : (start+rows)*per])
-			d := slices.Concat([]int{rows}, want[1:])
-			if ds.DType() == dtypes.Float32 {
-				f32 := make([]float32, len(vals))
-				for i, v := range vals {
-					f32[i] = float32(v)
-				}
-				out.chunks[c][col.Name] = tensors.FromFlatDataAndDimensions(f32, d...)
+		repl[col.Name] = col.Values
+	}
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
+	start := 0
+	for c, rows := range ds.rows {
+		ts := make(map[string]*tensors.Tensor, len(ds.names))
+		for _, name := range ds.names {
+			shape := ds.shape(c, name)
+			var vals []float64
+			if v, ok := repl[name]; ok {
+				per := len(v) / ds.n // values per observation
+				vals = v[start*per : (start+rows)*per]
 			} else {
-				out.chunks[c][col.Name] = tensors.FromFlatDataAndDimensions(vals, d...)
+				var err error
+				if vals, err = asFloat64(ds.chunks[c].tensors[name]); err != nil {
+					return nil, fmt.Errorf("mlx: With: column %q: %w", name, err)
+				}
 			}
-			start += rows
+			ts[name] = newTensor(vals, shape.DType, shape.Dimensions)
 		}
+		out.chunks = append(out.chunks, &chunk{tensors: ts})
+		start += rows
 	}
 	return out, nil
+}
+
+// newTensor returns a tensor of the given dtype (Float64 or Float32) and dimensions holding a
+// copy of vals.
+func newTensor(vals []float64, dtype dtypes.DType, dims []int) *tensors.Tensor {
+	if dtype == dtypes.Float32 {
+		f32 := make([]float32, len(vals))
+		for i, v := range vals {
+			f32[i] = float32(v)
+		}
+		return tensors.FromFlatDataAndDimensions(f32, dims...)
+	}
+	return tensors.FromFlatDataAndDimensions(slices.Clone(vals), dims...)
 }
 
 // Means returns a one-observation dataset holding the mean of every column over the
@@ -272,16 +325,16 @@ func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
 func (ds *Dataset) Means() (*Dataset, error) {
 	cols := make([]Column, 0, len(ds.names))
 	for _, name := range ds.names {
-		dims := slices.Clone(ds.chunks[0][name].Shape().Dimensions)
+		dims := slices.Clone(ds.shape(0, name).Dimensions)
 		dims[0] = 1
 		var sum []float64
-		for _, chunk := range ds.chunks {
-			vals, err := asFloat64(chunk[name])
+		for c, ch := range ds.chunks {
+			vals, err := asFloat64(ch.tensors[name])
 			if err != nil {
 				return nil, fmt.Errorf("mlx: Means: column %q: %w", name, err)
 			}
 			if sum == nil {
-				sum = make([]float64, len(vals)/chunk[name].Shape().Dimensions[0])
+				sum = make([]float64, len(vals)/ds.rows[c])
 			}
 			for i, v := range vals {
 				sum[i%len(sum)] += v

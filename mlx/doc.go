@@ -27,10 +27,26 @@
 // # Compilation
 //
 // Each parameter block is its own graph input, as is each data column: data are never baked
-// into a graph as constants. Compiled programs are cached per model, backend and column names,
-// and GoMLX caches one compiled graph per input shape, so refitting new data of the same shape
-// compiles nothing (Evaluator.Compilations counts). The exact Hessian is p gradient-of-gradient
-// passes, built into one graph; per-observation scores use reverse-over-reverse differentiation.
+// into a graph as constants. The exact Hessian is p gradient-of-gradient passes, built into one
+// graph; per-observation scores use reverse-over-reverse differentiation.
+//
+// Compiled programs live in one process-wide cache, keyed by what a model computes rather than
+// by which Go value describes it. NewEvaluator builds the model's value graph for the data's
+// column names and shapes, without compiling it, and hashes it: every operation with its
+// inputs, static arguments, shapes and dtypes, and the full value of every constant the model
+// captured, together with the blocks (names, sizes, transforms) and Batched. Evaluators whose
+// digests agree share compiled programs, so refitting new data of the same shape, or a freshly
+// built value of the same model (a bootstrap loop that rebuilds its model every round), compiles
+// nothing (Evaluator.Compilations counts), and models that differ in any constant (Tobit's limits,
+// say) never share. The one thing a graph cannot show is the Go function behind a custom
+// gradient (graph.IdentityWithCustomGradient): a model with one shares programs only with itself.
+//
+// The cache holds at most DefaultProgramCacheCapacity sets of programs (one set per model
+// computation and data shape; SetProgramCacheCapacity changes it) and forgets the least recently
+// used beyond that. A forgotten set's compiled graphs are released (graph.Exec.Finalize) as soon
+// as no evaluation is running them, whichever goroutine runs it; an Evaluator whose programs were
+// forgotten compiles them again on its next evaluation. Memory therefore stays bounded however
+// many model values, Evaluators and Results a program creates.
 //
 // # Backends
 //

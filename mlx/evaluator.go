@@ -1,6 +1,7 @@
 package mlx
 
 import (
+	"container/list"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -28,66 +30,75 @@ const (
 	numPrograms
 )
 
-// programs holds the compiled computations of one model on one backend for one set of data
-// column names. Each graph.Exec keeps one compiled graph per input shape, so data of a shape
-// seen before costs no compilation.
+// programs holds the compiled computations of one model computation on one backend for data of
+// one shape: one set per entry of the program cache (cache.go). Its graphs are built from the
+// model of the Evaluator that created it; any model with the same fingerprint builds the same.
 type programs struct {
-	model    *Model
-	backend  backends.Backend
-	columns  []string
+	builder
+	key      programsKey
 	once     [numPrograms]sync.Once
 	execs    [numPrograms]*graph.Exec
 	errs     [numPrograms]error
-	compiles atomic.Int64 // graphs built, across all programs and shapes
+	compiles atomic.Int64 // graphs built, across all programs
+
+	// Guarded by cache.mu.
+	elem    *list.Element // in cache.lru; nil once evicted
+	users   int           // evaluations running these programs
+	evicted bool
+
+	graphsMu sync.Mutex
+	graphs   []*graph.Graph // every graph built, so tests can check that finalize released them
 }
 
-// programsKey identifies a programs cache entry: the model by its Key when it has one, else by
-// pointer. Column names are part of the key because graph.Exec caches by input shapes only,
-// and LogLikeObs looks inputs up by name.
-type programsKey struct {
-	backend  backends.Backend
-	model    *Model
-	modelKey string
-	batched  bool
-	columns  string
-}
-
-var programCache sync.Map // programsKey -> *programs
-
-func programsFor(b backends.Backend, m *Model, columns []string) *programs {
-	key := programsKey{backend: b, model: m, batched: m.Batched, columns: strings.Join(columns, "\x00")}
-	if m.Key != "" {
-		key.model, key.modelKey = nil, m.Key
-	}
-	p, _ := programCache.LoadOrStore(key, &programs{model: m, backend: b, columns: columns})
-	return p.(*programs)
+// builder builds a model's graphs for data with the given column names, in name order.
+type builder struct {
+	model   *Model
+	columns []string
 }
 
 // exec returns the compiled program of the given kind, creating its graph.Exec on first use.
+// Call it only between cache.acquire and cache.release.
 func (ps *programs) exec(kind program) (*graph.Exec, error) {
 	ps.once[kind].Do(func() {
-		ps.execs[kind], ps.errs[kind] = graph.NewExecAny(ps.backend, func(inputs []*graph.Node) []*graph.Node {
+		ps.execs[kind], ps.errs[kind] = graph.NewExecAny(ps.key.backend, func(inputs []*graph.Node) []*graph.Node {
 			ps.compiles.Add(1)
+			ps.graphsMu.Lock()
+			ps.graphs = append(ps.graphs, inputs[0].Graph())
+			ps.graphsMu.Unlock()
 			return ps.build(kind, inputs)
 		})
 	})
 	return ps.execs[kind], ps.errs[kind]
 }
 
-// build builds the graph of one program. inputs are the data columns in name order, then the
-// unconstrained parameter blocks in model order.
-func (ps *programs) build(kind program, inputs []*graph.Node) []*graph.Node {
-	m := ps.model
-	nc := len(ps.columns)
-	data := Data{names: ps.columns, nodes: make(map[string]*graph.Node, nc)}
-	for i, name := range ps.columns {
+// finalize releases the compiled graphs of an evicted set that no evaluation runs any more.
+func (ps *programs) finalize() {
+	for _, e := range ps.execs {
+		if e != nil {
+			e.Finalize()
+		}
+	}
+}
+
+// split returns the data inputs by name and the parameter inputs of a program's inputs.
+func (bd builder) split(inputs []*graph.Node) (Data, []*graph.Node) {
+	nc := len(bd.columns)
+	data := Data{names: bd.columns, nodes: make(map[string]*graph.Node, nc)}
+	for i, name := range bd.columns {
 		data.nodes[name] = inputs[i]
 	}
-	raw := inputs[nc:]
+	return data, inputs[nc:]
+}
+
+// build builds the graph of one program. inputs are the data columns in name order, then the
+// unconstrained parameter blocks in model order.
+func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
+	m := bd.model
+	data, raw := bd.split(inputs)
 	if m.Batched && (kind == progHessian || kind == progScoreObs) {
-		return ps.buildBatched(kind, data, raw)
+		return bd.buildBatched(kind, data, raw)
 	}
-	llObs := ps.logLikeObs(data, raw, 0)
+	llObs := bd.logLikeObs(data, raw, 0)
 	switch kind {
 	case progValue:
 		return []*graph.Node{graph.ReduceAllSum(llObs)}
@@ -124,13 +135,9 @@ func (ps *programs) build(kind program, inputs []*graph.Node) []*graph.Node {
 // row b: its gradient with respect to U is the Hessian, one row per copy. With weights W [p, n]
 // in place of the sum, the gradient of Σ_b G[b, b] with respect to W is the transposed score
 // matrix. Both are matrix-matrix work over X instead of p matrix-vector passes.
-func (ps *programs) buildBatched(kind program, data Data, raw []*graph.Node) []*graph.Node {
-	p := ps.model.NumParams()
-	copies := make([]*graph.Node, len(raw))
-	for i, r := range raw {
-		copies[i] = graph.BroadcastToDims(graph.ExpandAxes(r, 0), p, r.Shape().Dimensions[0])
-	}
-	llObs := ps.logLikeObs(data, copies, p)
+func (bd builder) buildBatched(kind program, data Data, raw []*graph.Node) []*graph.Node {
+	p := bd.model.NumParams()
+	llObs, copies := bd.batchedLogLikeObs(data, raw)
 	eye := graph.ConvertDType(graph.Diagonal(llObs.Graph(), p), llObs.DType())
 	if kind == progHessian {
 		grad := graph.Concatenate(graph.Gradient(graph.ReduceAllSum(llObs), copies...), 1)
@@ -143,11 +150,22 @@ func (ps *programs) buildBatched(kind program, data Data, raw []*graph.Node) []*
 	return []*graph.Node{graph.Gradient(diag, w)[0]}
 }
 
+// batchedLogLikeObs returns the log-likelihood [p, n] at p copies of the parameters, and the
+// copies, of shape [p, Size] each.
+func (bd builder) batchedLogLikeObs(data Data, raw []*graph.Node) (llObs *graph.Node, copies []*graph.Node) {
+	p := bd.model.NumParams()
+	copies = make([]*graph.Node, len(raw))
+	for i, r := range raw {
+		copies[i] = graph.BroadcastToDims(graph.ExpandAxes(r, 0), p, r.Shape().Dimensions[0])
+	}
+	return bd.logLikeObs(data, copies, p), copies
+}
+
 // logLikeObs maps the unconstrained blocks to the natural scale, calls the model's LogLikeObs
 // and checks its shape: [n], or [batch, n] when batch > 0.
-func (ps *programs) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Node {
-	m := ps.model
-	first := data.nodes[ps.columns[0]]
+func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Node {
+	m := bd.model
+	first := data.nodes[bd.columns[0]]
 	natural := make([]*graph.Node, len(raw))
 	for i, b := range m.Blocks {
 		natural[i] = raw[i]
@@ -205,20 +223,36 @@ func components(grads []*graph.Node) []*graph.Node {
 
 // Evaluator computes a model's log-likelihood and its exact derivatives on one dataset, on one
 // backend. Parameters are flat vectors on the unconstrained scale (see Transform), in block order.
+// An Evaluator may be used from several goroutines at once.
 //
-// Compiled programs are shared by every Evaluator of the same model, backend and column names:
-// a new Dataset of the same shapes is evaluated without compiling anything.
+// Compiled programs are shared through a process-wide cache by every Evaluator, on the same
+// backend, whose model builds the same graphs for data of the same column names and shapes:
+// NewEvaluator builds the model's value graph for the data, without compiling it, and looks the
+// cache up by a digest of that graph (every operation, shape and dtype, input names, and the
+// value of every constant) together with the blocks and Batched. So a new Dataset of the same
+// shapes, and a freshly built value of the same model (a new *Model, a new closure), are
+// evaluated without compiling anything, while models that differ in anything they compute, a
+// captured constant included, never share programs. The cache is bounded (see
+// SetProgramCacheCapacity); an Evaluator whose programs were evicted compiles them again when
+// next used.
 type Evaluator struct {
 	model   *Model
 	data    *Dataset
 	backend backends.Backend
-	progs   *programs
+	// progs holds one program set per distinct chunk shape (one, or two when the last chunk
+	// is short), set for chunk c at progs[chunkProgs[c]]. Guarded by cache.mu: acquire
+	// replaces a set that was evicted.
+	progs      []*programs
+	chunkProgs []int
 }
 
 // Evaluator is the optim.Objective that Fit maximizes.
 var _ optim.Objective = (*Evaluator)(nil)
 
-// NewEvaluator checks the model and returns an Evaluator of it on the data.
+// NewEvaluator checks the model and returns an Evaluator of it on the data. It builds the
+// model's value graph for the data's shapes (see Evaluator), so it returns an error if
+// LogLikeObs cannot build it, for example if it asks for an unknown column or block or returns
+// the wrong shape.
 func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -229,7 +263,29 @@ func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, erro
 	if data == nil {
 		return nil, fmt.Errorf("mlx: model %q: nil dataset", m.Name)
 	}
-	return &Evaluator{model: m, data: data, backend: b, progs: programsFor(b, m, data.names)}, nil
+	ev := &Evaluator{model: m, data: data, backend: b, chunkProgs: make([]int, len(data.chunks))}
+	index := map[int]int{} // rows -> position in progs; chunks differ only in their rows
+	for c, rows := range data.rows {
+		if i, ok := index[rows]; ok {
+			ev.chunkProgs[c] = i
+			continue
+		}
+		inputs := make([]shapes.Shape, len(data.names))
+		for i, name := range data.names {
+			inputs[i] = data.shape(c, name)
+		}
+		var key programsKey
+		if err := guard.Run(func() error {
+			key = fingerprint(b, m, data.names, inputs)
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("mlx: model %q: %w", m.Name, err)
+		}
+		index[rows] = len(ev.progs)
+		ev.chunkProgs[c] = len(ev.progs)
+		ev.progs = append(ev.progs, cache.lookup(key, m, data.names))
+	}
+	return ev, nil
 }
 
 // Model returns the evaluated model.
@@ -247,27 +303,51 @@ func (ev *Evaluator) Data() *Dataset { return ev.data }
 // Backend returns the backend the evaluator runs on.
 func (ev *Evaluator) Backend() backends.Backend { return ev.backend }
 
-// Compilations returns how many graphs have been compiled for this evaluator's model, backend
-// and column names, across all programs and shapes, by this Evaluator and all others sharing them.
-func (ev *Evaluator) Compilations() int { return int(ev.progs.compiles.Load()) }
+// Compilations returns how many graphs have been compiled for the programs this Evaluator runs,
+// across all programs (value, gradient, Hessian, scores) and chunk shapes, by this Evaluator
+// and by all others sharing the programs (see Evaluator). A fresh Evaluator of a model
+// computation seen before reports the compilations already done, and evaluating it adds none.
+// If its programs were evicted from the cache, the count restarts when they are rebuilt.
+func (ev *Evaluator) Compilations() int {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	n := int64(0)
+	for _, ps := range ev.progs {
+		n += ps.compiles.Load()
+	}
+	return int(n)
+}
 
 // Precompile compiles the value, value+gradient and Hessian programs for the dataset's shapes
 // without running them, so that later timings measure execution alone. Fit compiles on first
 // use anyway; the per-observation score program is left to its first use.
 func (ev *Evaluator) Precompile() error {
+	sets := cache.acquire(ev)
+	defer cache.release(sets)
 	return guard.Run(func() error {
 		params := ev.paramTensors(make([]float64, ev.model.NumParams()))
 		defer finalize(params)
 		for _, kind := range []program{progValue, progValueGrad, progHessian} {
-			e, err := ev.progs.exec(kind)
-			if err != nil {
-				return err
-			}
+			done := make([]bool, len(sets))
 			for c := range ev.data.chunks {
-				if c > 0 && ev.data.rows[c] == ev.data.rows[c-1] {
+				i := ev.chunkProgs[c]
+				if done[i] {
 					continue // same shapes, same compiled graph
 				}
-				if err := e.PreCompile(ev.args(c, params)...); err != nil {
+				done[i] = true
+				e, err := sets[i].exec(kind)
+				if err != nil {
+					return err
+				}
+				args, done, err := ev.args(c, params)
+				if err != nil {
+					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
+				}
+				err = func() error {
+					defer done()
+					return e.PreCompile(args...)
+				}()
+				if err != nil {
 					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
 				}
 			}
@@ -293,13 +373,17 @@ func finalize(ts []*tensors.Tensor) {
 	}
 }
 
-// args returns the inputs of a program on chunk c: its data columns, then the parameter blocks.
-func (ev *Evaluator) args(c int, params []*tensors.Tensor) []any {
-	args := ev.data.inputs(c)
+// args returns the inputs of a program on chunk c, its data columns (ready on the backend)
+// then the parameter blocks, and done, to call once the program has run (see Dataset.use).
+func (ev *Evaluator) args(c int, params []*tensors.Tensor) (args []any, done func(), err error) {
+	args, done, err = ev.data.use(c, ev.backend)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, t := range params {
 		args = append(args, t)
 	}
-	return args
+	return args, done, nil
 }
 
 // runChunks executes a program at the unconstrained parameters u on every chunk of the data,
@@ -308,26 +392,23 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 	if len(u) != ev.model.NumParams() {
 		return fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
 	}
+	sets := cache.acquire(ev)
+	defer cache.release(sets)
 	err := guard.Run(func() error {
-		e, err := ev.progs.exec(kind)
-		if err != nil {
-			return err
-		}
 		params := ev.paramTensors(u)
 		defer finalize(params)
 		for c := range ev.data.chunks {
-			results, err := e.Exec(ev.args(c, params)...)
-			ev.data.release(c)
+			e, err := sets[ev.chunkProgs[c]].exec(kind)
 			if err != nil {
 				return err
 			}
-			outs := make([][]float64, len(results))
-			for i, r := range results {
-				outs[i], err = tensors.CopyFlatData[float64](r)
-				r.FinalizeAll()
-				if err != nil {
-					return err
-				}
+			args, done, err := ev.args(c, params)
+			if err != nil {
+				return err
+			}
+			outs, err := execFlat(e, args, done)
+			if err != nil {
+				return err
 			}
 			each(c, outs)
 		}
@@ -337,6 +418,28 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 		return fmt.Errorf("mlx: model %q: %w", ev.model.Name, explainMemory(err, ev.data))
 	}
 	return nil
+}
+
+// execFlat runs e on args, calls done once it has run (also if Exec panics, so that a
+// streamed chunk's lock is never kept), and returns the outputs as flat float64 slices,
+// releasing the output tensors.
+func execFlat(e *graph.Exec, args []any, done func()) ([][]float64, error) {
+	results, err := func() ([]*tensors.Tensor, error) {
+		defer done()
+		return e.Exec(args...)
+	}()
+	if err != nil {
+		return nil, err
+	}
+	outs := make([][]float64, len(results))
+	for i, r := range results {
+		outs[i], err = tensors.CopyFlatData[float64](r)
+		r.FinalizeAll()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
 }
 
 // memoryMarkers are the words with which XLA's PJRT plugins and GoMLX report a failed device

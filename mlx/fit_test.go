@@ -289,44 +289,18 @@ func TestRefitCompilesNothing(t *testing.T) {
 	if math.Abs(res2.Estimates[0]-ols2.Beta[0]) > 1e-6 {
 		t.Errorf("refit used stale data: β0 %v, OLS on the new data %v", res2.Estimates[0], ols2.Beta[0])
 	}
-	// A new shape does compile: the counter is live.
-	_, ds3, _ := blogProblem(t, 301, 3, 9)
+	// A new shape does compile, into programs of its own (n = 317 is used by no other test):
+	// the counter is live, and the first shape's programs are untouched.
+	_, ds3, _ := blogProblem(t, 317, 3, 9)
 	res3, err := mlx.Fit(b, m, ds3, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res3.Evaluator().Compilations() == before {
+	if res3.Evaluator().Compilations() == 0 {
 		t.Error("new data shape did not compile")
 	}
-}
-
-// TestKeySharesPrograms checks that two values of a ready-made model (same Key) share compiled
-// programs while keeping their own labels, and that a model without a Key does not share them.
-func TestKeySharesPrograms(t *testing.T) {
-	b := testbackend.Get(t)
-	p, ds, _ := blogProblem(t, 200, 3, 11)
-	fit := func(m *mlx.Model) *mlx.Result {
-		res, err := mlx.Fit(b, m, ds, &mlx.Settings{Start: p.Start}, &optim.Newton{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	first := fit(likelihoods.NormalLinear(3))
-	before := first.Evaluator().Compilations()
-	other := likelihoods.NormalLinear(3)
-	other.Blocks[0].Labels = []string{"const", "x1", "x2"}
-	second := fit(other)
-	if after := second.Evaluator().Compilations(); after != before {
-		t.Errorf("a second NormalLinear(3) compiled %d new graphs", after-before)
-	}
-	if first.Labels()[1] != "b1" || second.Labels()[1] != "x1" || first.Estimates[1] != second.Estimates[1] {
-		t.Errorf("labels %v and %v, estimates %v and %v", first.Labels(), second.Labels(), first.Estimates, second.Estimates)
-	}
-	unkeyed := likelihoods.NormalLinear(3)
-	unkeyed.Key = ""
-	if third := fit(unkeyed); third.Evaluator().Compilations() == 0 {
-		t.Error("a model without a Key shared another model's programs")
+	if after := res.Evaluator().Compilations(); after != before {
+		t.Errorf("a fit on another shape compiled %d graphs into the first shape's programs", after-before)
 	}
 }
 

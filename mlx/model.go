@@ -81,6 +81,11 @@ func (b Block) label(i int) string {
 // number of observations in the Dataset. mlx sums it, differentiates it and compiles it.
 // LogLikeObs runs while a graph is being built: it may panic, and Fit reports the panic as an
 // error.
+//
+// A Model is identified by what it computes, not by its pointer: values built separately (the
+// same constructor called twice, a model rebuilt in every round of a bootstrap) share compiled
+// programs when LogLikeObs builds the same graph, and values that differ in anything the graph
+// holds, a captured constant included, do not (see Evaluator). Name and Labels play no part.
 type Model struct {
 	// Name is used in tables and error messages.
 	Name string
@@ -105,15 +110,6 @@ type Model struct {
 	// the default. They give predictions and, by differentiating with respect to the data,
 	// marginal effects (see Predictor).
 	Predictions []Prediction
-	// Key, if not empty, declares that every model with the same Key builds the same graph:
-	// the same blocks (names, sizes, transforms), the same data inputs and the same
-	// LogLikeObs, whatever its Name and Labels. Such models share compiled programs, so a new
-	// model value of a known Key costs no compilation, and memory does not grow with the number
-	// of model values built. The ready-made models set it ("logit/k=4"); leave it empty for a
-	// model of your own unless you build the same one repeatedly. Models with an empty Key
-	// share programs only with themselves. Changing the Blocks or LogLikeObs of a model that
-	// has a Key breaks the promise: clear the Key first.
-	Key string
 }
 
 // Validate checks the model's declaration: at least one block, unique non-empty names,

@@ -139,11 +139,10 @@ func (pr *Predictor) check(data *Dataset, theta []float64, pred int, column stri
 		return 0, fmt.Errorf("mlx: model %q has %d predictions, no number %d", m.Name, len(m.Predictions), pred)
 	}
 	if column != "" {
-		t, ok := data.chunks[0][column]
-		if !ok {
+		if !slices.Contains(data.names, column) {
 			return 0, fmt.Errorf("mlx: dataset has no column %q (columns: %s)", column, strings.Join(data.names, ", "))
 		}
-		if want := data.n * t.Shape().Size() / data.rows[0]; len(dir) != want {
+		if want := data.n * data.shape(0, column).Size() / data.rows[0]; len(dir) != want {
 			return 0, fmt.Errorf("mlx: direction for column %q has %d values, want %d", column, len(dir), want)
 		}
 	}
@@ -211,29 +210,22 @@ func (pr *Predictor) run(key predictKey, data *Dataset, theta, dir []float64, ea
 		defer finalize(params)
 		start := 0
 		for c, rows := range data.rows {
-			args := data.inputs(c)
+			args, done, err := data.use(c, pr.backend)
+			if err != nil {
+				return err
+			}
 			if key.kind == predictDerivative {
-				dims := slices.Clone(data.chunks[c][key.column].Shape().Dimensions)
 				per := len(dir) / data.n
-				d := tensors.FromFlatDataAndDimensions(slices.Clone(dir[start*per:(start+rows)*per]), dims...)
+				d := tensors.FromFlatDataAndDimensions(slices.Clone(dir[start*per:(start+rows)*per]), data.shape(c, key.column).Dimensions...)
 				defer d.FinalizeAll()
 				args = append(args, d)
 			}
 			for _, t := range params {
 				args = append(args, t)
 			}
-			results, err := e.Exec(args...)
-			data.release(c)
+			outs, err := execFlat(e, args, done)
 			if err != nil {
 				return err
-			}
-			outs := make([][]float64, len(results))
-			for i, r := range results {
-				outs[i], err = tensors.CopyFlatData[float64](r)
-				r.FinalizeAll()
-				if err != nil {
-					return err
-				}
 			}
 			each(c, outs)
 			start += rows
