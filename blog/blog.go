@@ -1,7 +1,7 @@
 // Package blog reproduces the blog post "Using PyTorch for Maximum Likelihood Estimation" with
 // gomle: the blog's simulated regression, closed-form OLS, its gradient-descent loop, L-BFGS,
 // Newton with the exact Hessian, standard errors, and its three tables. It is the library
-// behind scripts/blog-ols and notebooks/blog-ols.ipynb, so both show the same numbers.
+// behind cmd/blog-ols and notebooks/blog-ols.ipynb, so both show the same numbers.
 //
 // # Error handling
 //
@@ -72,7 +72,7 @@ func DefaultConfig() Config {
 }
 
 // MethodResult is one method's row in every table; the JSON names are part of
-// scripts/blog-ols's interface.
+// cmd/blog-ols's interface.
 type MethodResult struct {
 	Name        string    `json:"name"`
 	Estimates   []float64 `json:"estimates"`

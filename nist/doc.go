@@ -17,7 +17,7 @@
 // errors NIST certifies, the Gauss–Newton covariance s²(JᵀJ)⁻¹ (estimate.GaussNewtonAt, which
 // estimate.NLS also offers as Cov "gn"), next to the observed-information ones estimate.NLS
 // reports by default. Table
-// writes the scores as Markdown; scripts/nist writes docs/NIST.md with it.
+// writes the scores as Markdown; cmd/nist writes docs/NIST.md with it.
 //
 // # Error handling
 //

@@ -3,7 +3,7 @@
 # optimizers (optim) link no GoMLX and no other gomle package, the engine (mlx) imports none of
 # our model, inference, data or plotting packages, the parsers (expr, frame) know nothing of
 # models and link no GoMLX package, only package backend links backend implementations
-# (go-xla, GoMLX's xla and simplego), and nothing imports scripts/ or cmd/.
+# (go-xla, GoMLX's xla and simplego), nothing imports cmd/, and scripts/ holds no Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -17,7 +17,8 @@ deny() { # deny PACKAGE PATTERN WHY
   echo "$1 must not depend on $n package(s), among them $(tail -n 3 <<<"$bad" | paste -sd ' ' -) ($3)"
   fail=1
 }
-for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/... ./internal/...; do
+# cmd/blog-ols and cmd/bench draw figures, so they link gonbui through plots, as notebooks do.
+for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/gomle ./cmd/nist ./cmd/nbexport ./cmd/nbcheck ./internal/...; do
   deny "$p" 'janpfeifer/gonb' "only plots may import gonbui"
 done
 bad=$(go list -deps ./optim | grep -E '^github\.com/(gomlx|gomle/gomle)/' | grep -vx 'github.com/gomle/gomle/optim' || true)
@@ -40,8 +41,11 @@ done
 for p in ./mlx ./stderr ./likelihoods ./plots ./expr/exprgraph; do
   deny "$p" '^github\.com/gomlx/go-xla(/|$)|^github\.com/gomlx/gomlx/backends/(xla|simplego)(/|$)' "only package backend links backend implementations"
 done
-if go list -f '{{join .Imports "\n"}}' ./... | grep -qE 'gomle/gomle/(scripts|cmd)'; then
-  echo "nothing may import scripts/ or cmd/"; fail=1
+if go list -f '{{join .Imports "\n"}}' ./... | grep -qE 'gomle/gomle/cmd(/|$)'; then
+  echo "nothing may import cmd/"; fail=1
 fi
+# Every Go program lives under cmd/; scripts/ holds shell and Python only.
+stray=$(find scripts -name '*.go' | head -3)
+if [ -n "$stray" ]; then echo "Go files under scripts/ ($stray): programs belong under cmd/"; fail=1; fi
 [ $fail -eq 0 ] && echo "imports: ok"
 exit $fail

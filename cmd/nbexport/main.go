@@ -2,9 +2,9 @@
 // v0.11.1 compiles for the notebook's main cell, gofmt-formatted, with a "Code generated ...
 // DO NOT EDIT." header.
 //
-//	go run ./scripts/nbexport notebooks/probit.ipynb                  # program on stdout
-//	go run ./scripts/nbexport notebooks/probit.ipynb -o cmd/probit/main.go
-//	go run ./scripts/nbexport notebooks/probit.ipynb -check cmd/probit/main.go   # for CI
+//	go run ./cmd/nbexport notebooks/probit.ipynb                  # program on stdout
+//	go run ./cmd/nbexport notebooks/probit.ipynb -o cmd/probit/main.go
+//	go run ./cmd/nbexport notebooks/probit.ipynb -check cmd/probit/main.go   # for CI
 //
 // Flags may come before or after the notebook.
 //
@@ -164,7 +164,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil && string(old) == string(res.source) {
 			return 0
 		}
-		regen := strings.Join(append(append([]string{"go", "run", "./scripts/nbexport", nbPath}, flags...), "-o", *checkFile), " ")
+		regen := strings.Join(append(append([]string{"go", "run", "./cmd/nbexport", nbPath}, flags...), "-o", *checkFile), " ")
 		if err != nil {
 			fmt.Fprintf(stderr, "nbexport: %s does not exist; generate it with:\n\t%s\n", *checkFile, regen)
 			return 1

@@ -2,7 +2,7 @@
 // cell that panics at run time does not fail nbconvert: its only trace is an "exit status N"
 // line in the cell's stderr stream.
 //
-//	go run ./scripts/nbcheck executed.ipynb [more.ipynb ...]
+//	go run ./cmd/nbcheck executed.ipynb [more.ipynb ...]
 //
 // For each notebook it fails on: a code cell that was not executed, an error output, a stderr
 // stream with a line "exit status N" or "panic: ...", a MIME type listed in the notebook's

@@ -6,7 +6,7 @@
 //	W2  the blog's SGD loop (learning rate 1e-5), in iterations per second
 //	W3  the exact Hessian alone, at the start values
 //
-//	go run ./scripts/bench -reps 5 -json gomle.json -data /tmp/blogdata
+//	go run ./cmd/bench -reps 5 -json gomle.json -data /tmp/blogdata
 //
 // -data DIR also writes the data (x.f64, y.f64, start.f64: little-endian float64, row-major)
 // and meta.json for peers.py, so both sides fit the same numbers from the same start. Each

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// TestBlogOLS runs the script end to end at small sizes, as `go run ./scripts/blog-ols -json`
+// TestBlogOLS runs the script end to end at small sizes, as `go run ./cmd/blog-ols -json`
 // would, and checks the JSON against the issue's bar: L-BFGS and Newton within 1e-6 of
 // closed-form OLS, standard errors within 1e-6 relative, for several shapes and seeds.
 func TestBlogOLS(t *testing.T) {
