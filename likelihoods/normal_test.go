@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/examples/blog"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomle/gomle/backend"
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/examples/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"

@@ -23,15 +23,15 @@ for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./ni
 done
 bad=$(go list -deps ./optim | grep -E '^github\.com/(gomlx|gomle/gomle)/' | grep -vx 'github.com/gomle/gomle/optim' || true)
 if [ -n "$bad" ]; then echo "./optim must not depend on: $bad (optim links gonum and the standard library only)"; fail=1; fi
-deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "the engine knows nothing of models, tables, data or plots, and takes its backend from the caller"
-deny ./stderr 'gomle/gomle/(likelihoods|plots|blog|expr(/.*)?|frame|estimate|backend)$' "stderr depends on mlx only"
-deny ./likelihoods 'gomle/gomle/(stderr|plots|blog|expr(/.*)?|frame|estimate|backend)$' "likelihoods depend on mlx only"
-deny ./plots 'gomle/gomle/(likelihoods|blog|expr(/.*)?|frame|estimate|backend)$' "plots depend on mlx and stderr only"
-deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|backend|expr/.*|internal/.*)$' "expr is a leaf: it parses and evaluates on the host"
-deny ./expr/exprgraph 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|frame|estimate|backend|internal/.*)$' "exprgraph depends on expr and GoMLX's graph only"
-deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|estimate|backend|expr/.*)$' "frame depends on expr only"
-deny ./estimate 'gomle/gomle/(plots|blog|nist)$' "estimate reports text, HTML and JSON; plotting is the caller's"
-deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|blog|expr(/.*)?|frame|estimate|nist)$' "backend only chooses and creates a GoMLX backend"
+deny ./mlx 'gomle/gomle/(stderr|likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|backend)$' "the engine knows nothing of models, tables, data or plots, and takes its backend from the caller"
+deny ./stderr 'gomle/gomle/(likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|backend)$' "stderr depends on mlx only"
+deny ./likelihoods 'gomle/gomle/(stderr|plots|examples/.*|expr(/.*)?|frame|estimate|backend)$' "likelihoods depend on mlx only"
+deny ./plots 'gomle/gomle/(likelihoods|examples/.*|expr(/.*)?|frame|estimate|backend)$' "plots depend on mlx and stderr only"
+deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|frame|estimate|backend|expr/.*|internal/.*)$' "expr is a leaf: it parses and evaluates on the host"
+deny ./expr/exprgraph 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|frame|estimate|backend|internal/.*)$' "exprgraph depends on expr and GoMLX's graph only"
+deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|estimate|backend|expr/.*)$' "frame depends on expr only"
+deny ./estimate 'gomle/gomle/(plots|examples/.*|nist)$' "estimate reports text, HTML and JSON; plotting is the caller's"
+deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|nist)$' "backend only chooses and creates a GoMLX backend"
 # The parsers link no GoMLX package at all: reading a CSV file or a formula needs no graph engine.
 for p in ./frame ./expr; do
   deny "$p" '^github\.com/gomlx/' "the parsers work on the host; graph building lives in expr/exprgraph"

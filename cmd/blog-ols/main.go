@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/examples/blog"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
 )

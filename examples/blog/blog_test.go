@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/examples/blog"
 	"github.com/gomle/gomle/optim"
 )
 
