@@ -18,7 +18,7 @@ deny() { # deny PACKAGE PATTERN WHY
   fail=1
 }
 # cmd/blog-ols and cmd/bench draw figures, so they link gonbui through plots, as notebooks do.
-for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./nist ./backend ./cmd/gomle ./cmd/nist ./cmd/nbexport ./cmd/nbcheck ./internal/...; do
+for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./validation/... ./backend ./cmd/gomle ./cmd/nist ./cmd/nbexport ./cmd/nbcheck ./internal/...; do
   deny "$p" 'janpfeifer/gonb' "only plots may import gonbui"
 done
 bad=$(go list -deps ./optim | grep -E '^github\.com/(gomlx|gomle/gomle)/' | grep -vx 'github.com/gomle/gomle/optim' || true)
@@ -30,8 +30,8 @@ deny ./plots 'gomle/gomle/(likelihoods|examples/.*|expr(/.*)?|frame|estimate|bac
 deny ./expr 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|frame|estimate|backend|expr/.*|internal/.*)$' "expr is a leaf: it parses and evaluates on the host"
 deny ./expr/exprgraph 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|frame|estimate|backend|internal/.*)$' "exprgraph depends on expr and GoMLX's graph only"
 deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|estimate|backend|expr/.*)$' "frame depends on expr only"
-deny ./estimate 'gomle/gomle/(plots|examples/.*|nist)$' "estimate reports text, HTML and JSON; plotting is the caller's"
-deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|nist)$' "backend only chooses and creates a GoMLX backend"
+deny ./estimate 'gomle/gomle/(plots|examples/.*|validation/.*)$' "estimate reports text, HTML and JSON; plotting is the caller's"
+deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|validation/.*)$' "backend only chooses and creates a GoMLX backend"
 # The parsers link no GoMLX package at all: reading a CSV file or a formula needs no graph engine.
 for p in ./frame ./expr; do
   deny "$p" '^github\.com/gomlx/' "the parsers work on the host; graph building lives in expr/exprgraph"

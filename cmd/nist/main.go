@@ -22,7 +22,7 @@ import (
 
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
-	"github.com/gomle/gomle/nist"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 var (
@@ -113,7 +113,7 @@ or one digit less than float64 can resolve where that is fewer: %s's certified R
 is resolved to about %.1f digits (Problem.AttainableRSSLRE), so its RSS, residual SD and
 standard errors are required to have %.1f. **%d of %d fits pass.**
 
-Regenerate with `+"`go run ./cmd/nist -o docs/NIST.md`"+`; `+"`go test ./nist -run TestNIST -v`"+`
+Regenerate with `+"`go run ./cmd/nist -o docs/NIST.md`"+`; `+"`go test ./validation/nist -run TestNIST -v`"+`
 checks the same criteria and prints the same tables.
 
 ## Estimates, RSS and residual standard deviation

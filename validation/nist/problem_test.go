@@ -9,11 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomle/gomle/nist"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 // dataDir holds the NIST .dat files at the root of the module (see data/nist/README.md).
-var dataDir = filepath.Join("..", "data", "nist")
+var dataDir = filepath.Join("..", "..", "data", "nist")
 
 var (
 	loadOnce sync.Once

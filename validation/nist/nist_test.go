@@ -14,7 +14,7 @@ import (
 
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/internal/testbackend"
-	"github.com/gomle/gomle/nist"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 // knownFailures lists the fits, "Problem/startN", that do not pass with estimate.NLS's default
@@ -131,7 +131,7 @@ func TestJacobian(t *testing.T) {
 	b := testbackend.Get(t)
 	for _, name := range []string{"Roszman1", "ENSO", "Misra1c", "Nelson"} {
 		t.Run(name, func(t *testing.T) {
-			p, err := nist.Load(filepath.Join("..", "data", "nist", name+".dat"))
+			p, err := nist.Load(filepath.Join("..", "..", "data", "nist", name+".dat"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,13 +5,13 @@ import (
 	"log"
 	"path/filepath"
 
-	"github.com/gomle/gomle/nist"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 // ExampleLoad reads NIST's Misra1a problem and prints the model, translated for estimate.NLS,
 // with its certified results.
 func ExampleLoad() {
-	p, err := nist.Load(filepath.Join("..", "data", "nist", "Misra1a.dat"))
+	p, err := nist.Load(filepath.Join("..", "..", "data", "nist", "Misra1a.dat"))
 	if err != nil {
 		log.Fatal(err)
 	}
