@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomle/gomle/examples/blog"
+	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -14,11 +14,8 @@ import (
 
 // TestNormalLinearLogLike checks the graph against gonum's normal log-density, term by term.
 func TestNormalLinearLogLike(t *testing.T) {
-	p, err := blog.Generate(50, 3, 21)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := p.Dataset()
+	p := simdata.NormalLinear(50, 3, 21)
+	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
 	if err != nil {
 		t.Fatal(err)
 	}

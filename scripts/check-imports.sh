@@ -3,7 +3,8 @@
 # optimizers (optim) link no GoMLX and no other gomle package, the engine (mlx) imports none of
 # our model, inference, data or plotting packages, the parsers (expr, frame) know nothing of
 # models and link no GoMLX package, only package backend links backend implementations
-# (go-xla, GoMLX's xla and simplego), nothing imports cmd/, and scripts/ holds no Go.
+# (go-xla, GoMLX's xla and simplego), no library package or library test imports examples/,
+# nothing imports cmd/, and scripts/ holds no Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -41,6 +42,11 @@ done
 for p in ./mlx ./stderr ./likelihoods ./plots ./expr/exprgraph; do
   deny "$p" '^github\.com/gomlx/go-xla(/|$)|^github\.com/gomlx/gomlx/backends/(xla|simplego)(/|$)' "only package backend links backend implementations"
 done
+# Library tests, examples included, simulate their own data (internal/simdata) rather than
+# import the examples: the engine is tested without the demo.
+lib="./optim ./mlx ./stderr ./likelihoods ./plots ./expr/... ./frame ./estimate ./backend ./internal/..."
+bad=$(go list -f '{{.ImportPath}}: {{join .TestImports " "}} {{join .XTestImports " "}}' $lib | grep -E 'gomle/gomle/examples/' || true)
+if [ -n "$bad" ]; then echo "library tests must not import examples/: $bad"; fail=1; fi
 if go list -f '{{join .Imports "\n"}}' ./... | grep -qE 'gomle/gomle/cmd(/|$)'; then
   echo "nothing may import cmd/"; fail=1
 fi
