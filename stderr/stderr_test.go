@@ -135,6 +135,42 @@ func TestOPGAndSandwich(t *testing.T) {
 	}
 }
 
+// TestRobustAndCluster checks Stata's scalings against the sandwich: Robust is the sandwich
+// times n/(n−1), and Cluster with every observation its own cluster (G = n) is Robust. It also
+// checks that a group label missing for some observations is an error.
+func TestRobustAndCluster(t *testing.T) {
+	_, res, _ := fitLinear(t, 300, 3, 14, &optim.Newton{})
+	sw, err := stderr.Sandwich(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rob, err := stderr.Robust(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	singletons := make([]int, res.NumObs)
+	for i := range singletons {
+		singletons[i] = i
+	}
+	clu, err := stderr.Cluster(res, singletons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := float64(res.NumObs)
+	for j := range sw.SE {
+		// The same sums scaled differently: rounding only.
+		if want := sw.SE[j] * math.Sqrt(n/(n-1)); math.Abs(rob.SE[j]-want) > 1e-12*want {
+			t.Errorf("robust SE of %s = %v, sandwich × √(n/(n−1)) = %v", rob.Labels[j], rob.SE[j], want)
+		}
+		if math.Abs(clu.SE[j]-rob.SE[j]) > 1e-12*rob.SE[j] {
+			t.Errorf("cluster SE of %s with singleton clusters = %v, robust %v", clu.Labels[j], clu.SE[j], rob.SE[j])
+		}
+	}
+	if _, err := stderr.Cluster(res, singletons[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 300 observations") {
+		t.Errorf("short groups: error %v", err)
+	}
+}
+
 func TestSingular(t *testing.T) {
 	// b1 and b2 are the same regressor: only their sum is identified.
 	p := simdata.NormalLinear(500, 3, 13)

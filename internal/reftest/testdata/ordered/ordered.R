@@ -1,7 +1,7 @@
 # Reference results for ordered logit and ordered probit (gomle tests).
 #
 # Data: American National Election Studies 1996 (ANES 1996), as shipped with
-#   statsmodels (statsmodels/datasets/anes96), copied to ../../../data/anes96.csv
+#   statsmodels (statsmodels/datasets/anes96), copied to ../../../../data/anes96.csv
 #   (tab-separated, single-quoted headers, 944 rows, no missing values).
 # Model: PID (party identification, 0..6, ordered, 7 levels) on
 #   log(popul + 0.1), selfLR, age, educ, income; no intercept (cutpoints).
@@ -26,7 +26,7 @@
 
 suppressPackageStartupMessages(library(MASS))
 
-d <- read.table("../../../data/anes96.csv", header = TRUE, sep = "\t",
+d <- read.table("../../../../data/anes96.csv", header = TRUE, sep = "\t",
                 quote = "'", check.names = FALSE)
 stopifnot(nrow(d) == 944, all(complete.cases(d)))
 d$PIDf <- factor(d$PID, levels = 0:6, ordered = TRUE)
