@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/diff/fd"
@@ -184,10 +185,10 @@ func TestCLogitModeChoice(t *testing.T) {
 			for range 3 {
 				u := near(rng, make([]float64, 7), 0.05) // η within about ±10
 				checkLogLike(t, ev, u, sets.logLike(u, nil))
-				checkDerivatives(t, ev, u)
+				reftest.CheckDerivatives(t, ev, u)
 			}
 			res, est := fitNewton(t, m, ds, nil)
-			checkDerivatives(t, res.Evaluator(), res.Unconstrained)
+			reftest.CheckDerivatives(t, res.Evaluator(), res.Unconstrained)
 
 			// The independent fit, run on regressors in units of their largest absolute value
 			// (b = D·s, Dⱼ = 1/max|xⱼ|), so that BFGS sees comparable curvatures: in the raw units

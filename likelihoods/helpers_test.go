@@ -5,12 +5,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"gonum.org/v1/gonum/mat"
 )
 
 // valueAndDerivative evaluates an elementwise graph function f and its derivative at xs, on the
@@ -105,4 +107,73 @@ func requireConverged(t *testing.T, res *mlx.Result) {
 	if !res.Status.Converged() {
 		t.Fatalf("status %v: %s", res.Status, res.Reason)
 	}
+}
+
+// readTable reads one of the shipped datasets (../data) into columns by header name, with
+// missing cells as NaN.
+func readTable(t *testing.T, name string) map[string][]float64 {
+	t.Helper()
+	f, err := frame.ReadFile("../data/"+name, frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string][]float64{}
+	for _, n := range f.Names() {
+		if cols[n], err = f.Column(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cols
+}
+
+// design builds the n×k matrix of the named columns, "const" being ones.
+func design(cols map[string][]float64, names []string, n int, round32 bool) *mat.Dense {
+	x := mat.NewDense(n, len(names), nil)
+	for j, name := range names {
+		for i := range n {
+			v := 1.0
+			if name != "const" {
+				v = cols[name][i]
+			}
+			if round32 {
+				v = float64(float32(v))
+			}
+			x.Set(i, j, v)
+		}
+	}
+	return x
+}
+
+// shipsData returns the 34 complete rows of ships.csv as a dataset with y = accident,
+// x = (yr_con, op_75_79, const) and offset = log(service), and the ship of each row.
+func shipsData(t *testing.T) (*mlx.Dataset, []int) {
+	t.Helper()
+	cols := readTable(t, "ships.csv")
+	keep := map[string][]float64{}
+	for i, s := range cols["service"] {
+		if math.IsNaN(s) || math.IsNaN(cols["accident"][i]) {
+			continue // listwise deletion, as Stata and statsmodels
+		}
+		for name, c := range cols {
+			keep[name] = append(keep[name], c[i])
+		}
+	}
+	n := len(keep["accident"])
+	if n != 34 {
+		t.Fatalf("%d complete rows, want 34", n)
+	}
+	offset := make([]float64, n)
+	for i, s := range keep["service"] {
+		offset[i] = math.Log(s)
+	}
+	x := design(keep, []string{"yr_con", "op_75_79", "const"}, n, false)
+	ds, err := mlx.NewDataset(mlx.Vector("y", keep["accident"]), mlx.Matrix("x", x), mlx.Vector("offset", offset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := make([]int, n)
+	for i, g := range keep["ship"] {
+		groups[i] = int(g)
+	}
+	return ds, groups
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -89,7 +90,7 @@ func TestMNLogitLogLike(t *testing.T) {
 		u := near(rng, make([]float64, 4), spread)
 		checkLogLike(t, ev, u, mnlogitLogLike(y, x, [][]float64{u[:2], {0, 0}, u[2:]}))
 		if spread == 1 {
-			checkDerivatives(t, ev, u)
+			reftest.CheckDerivatives(t, ev, u)
 		}
 	}
 }
@@ -127,7 +128,7 @@ func TestMNLogitBinaryIsLogit(t *testing.T) {
 	if math.Abs(mn.LogLike-logit.LogLike) > 1e-10*math.Abs(logit.LogLike) {
 		t.Errorf("log-likelihood %.15g, logit %.15g", mn.LogLike, logit.LogLike)
 	}
-	checkDerivatives(t, mn.Evaluator(), mn.Unconstrained)
+	reftest.CheckDerivatives(t, mn.Evaluator(), mn.Unconstrained)
 }
 
 // TestMNLogitBadData checks that a y with the wrong number of columns is an error from Fit.

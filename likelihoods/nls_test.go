@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -53,7 +54,7 @@ func TestNLS(t *testing.T) {
 			want += distuv.Normal{Mu: u[0] * (1 - math.Exp(-u[1]*xi)), Sigma: math.Exp(u[2])}.LogProb(y[i])
 		}
 		checkLogLike(t, ev, u, want)
-		checkDerivatives(t, ev, u)
+		reftest.CheckDerivatives(t, ev, u)
 	}
 	// b2 = 0 (the default start) makes the mean 0 whatever b1 is: start from a rough guess.
 	start, err := m.Pack(map[string][]float64{"b1": {1}, "b2": {0.1}})
@@ -62,7 +63,7 @@ func TestNLS(t *testing.T) {
 	}
 	res, est := fitNewton(t, m, ds, &mlx.Settings{Start: start})
 	checkRecovers(t, est, truth)
-	checkDerivatives(t, res.Evaluator(), res.Unconstrained)
+	reftest.CheckDerivatives(t, res.Evaluator(), res.Unconstrained)
 }
 
 // TestNLSLinear checks that NLS with a linear mean is the normal linear regression: same

@@ -8,7 +8,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
-// NormalLinear returns the normal linear regression model, the blog's OLS by maximum likelihood:
+// NormalLinear returns the normal linear regression model, least squares by maximum likelihood:
 //
 //	yᵢ = xᵢβ + εᵢ,  εᵢ ~ N(0, σ²)
 //	ℓᵢ = −½ log(2π) − log σ − (yᵢ − xᵢβ)² / (2σ²)
@@ -18,8 +18,8 @@ import (
 // first column is usually the intercept's ones. The MLE of σ² is SSR/n, not OLS's SSR/(n−k).
 //
 // Its LogLikeObs accepts batched parameters, but the returned model has Batched off: on both
-// CPU backends the one-pass, matrix-matrix Hessian was slower than p passes at the blog's size
-// (N=50000, K=100: XLA CPU 2.25 s against 0.70 s, pure Go 15.5 s against 7.1 s; mlx's
+// CPU backends the one-pass, matrix-matrix Hessian was slower than p passes at N=50000, K=100
+// (XLA CPU 2.25 s against 0.70 s, pure Go 15.5 s against 7.1 s; mlx's
 // BenchmarkHessian). Set Batched on the returned model to use it, for example on a GPU.
 //
 // It panics if k < 1.

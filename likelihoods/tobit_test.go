@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
@@ -71,11 +72,11 @@ func TestTobit(t *testing.T) {
 				// observations' arguments of log Φ stay above −6, LogNormalCDF's switch point.
 				u := near(rng, append(tobitTruth[:3:3], math.Log(tobitTruth[3])), 0.3)
 				checkLogLike(t, ev, u, tobitLogLike(y, x, u[:3], math.Exp(u[3]), tc.lower, tc.upper))
-				checkDerivatives(t, ev, u)
+				reftest.CheckDerivatives(t, ev, u)
 			}
 			res, est := fitNewton(t, m, ds, nil)
 			checkRecovers(t, est, tobitTruth)
-			checkDerivatives(t, res.Evaluator(), res.Unconstrained)
+			reftest.CheckDerivatives(t, res.Evaluator(), res.Unconstrained)
 		})
 	}
 }

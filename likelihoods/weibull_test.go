@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/floats"
@@ -59,7 +60,7 @@ func TestWeibull(t *testing.T) {
 	for range 3 {
 		u := near(rng, []float64{truth[0], truth[1], math.Log(truth[2])}, 0.3)
 		checkLogLike(t, ev, u, weibullLogLike(times, fail, x, u[:2], math.Exp(u[2])))
-		checkDerivatives(t, ev, u)
+		reftest.CheckDerivatives(t, ev, u)
 	}
 	// At p = 1 (log p = 0) the Weibull is the exponential model.
 	u := near(rng, truth[:2], 0.3)
@@ -71,7 +72,7 @@ func TestWeibull(t *testing.T) {
 
 	res, est := fitNewton(t, m, ds, nil)
 	checkRecovers(t, est, truth)
-	checkDerivatives(t, res.Evaluator(), res.Unconstrained)
+	reftest.CheckDerivatives(t, res.Evaluator(), res.Unconstrained)
 }
 
 func TestExponential(t *testing.T) {
@@ -83,11 +84,11 @@ func TestExponential(t *testing.T) {
 	for range 3 {
 		u := near(rng, truth, 0.3)
 		checkLogLike(t, ev, u, weibullLogLike(times, fail, x, u, 1))
-		checkDerivatives(t, ev, u)
+		reftest.CheckDerivatives(t, ev, u)
 	}
 	res, est := fitNewton(t, m, ds, nil)
 	checkRecovers(t, est, truth)
-	checkDerivatives(t, res.Evaluator(), res.Unconstrained)
+	reftest.CheckDerivatives(t, res.Evaluator(), res.Unconstrained)
 
 	// Intercept only, the closed form: with D failures over total time T the rate is
 	// λ̂ = D/T, so β̂ = log(D/T), SE = 1/√D (−∂²ℓ/∂β² = λ̂T = D) and ℓ̂ = D·log(D/T) − D.

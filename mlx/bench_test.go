@@ -19,7 +19,7 @@ var benchSizes = []struct{ n, k int }{{5000, 100}, {50000, 100}}
 // in float64 or (float32 true) float32, and the blog's start.
 func benchEvaluator(b *testing.B, n, k int, batched, float32 bool) (*mlx.Evaluator, []float64) {
 	b.Helper()
-	p, ds, _ := blogProblem(b, n, k, 1)
+	p, ds, _ := linearProblem(b, n, k, 1)
 	if float32 {
 		var err error
 		if ds, err = ds.Float32(); err != nil {
@@ -84,7 +84,7 @@ func BenchmarkHessian(b *testing.B) {
 func BenchmarkFitLBFGS(b *testing.B) {
 	for _, sz := range benchSizes {
 		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
-			p, ds, _ := blogProblem(b, sz.n, sz.k, 1)
+			p, ds, _ := linearProblem(b, sz.n, sz.k, 1)
 			m := likelihoods.NormalLinear(sz.k)
 			fit := func() {
 				res, err := mlx.Fit(testbackend.Get(b), m, ds, &mlx.Settings{Start: p.Start}, &optim.LBFGS{})
@@ -108,7 +108,7 @@ func BenchmarkFitLBFGS(b *testing.B) {
 func BenchmarkNewEvaluator(b *testing.B) {
 	for _, sz := range append([]struct{ n, k int }{{200, 3}}, benchSizes...) {
 		b.Run(fmt.Sprintf("model=normal/n=%d/k=%d", sz.n, sz.k), func(b *testing.B) {
-			_, ds, _ := blogProblem(b, sz.n, sz.k, 1)
+			_, ds, _ := linearProblem(b, sz.n, sz.k, 1)
 			for b.Loop() {
 				if _, err := mlx.NewEvaluator(testbackend.Get(b), likelihoods.NormalLinear(sz.k), ds); err != nil {
 					b.Fatal(err)

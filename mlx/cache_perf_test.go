@@ -79,7 +79,7 @@ func TestPerfFreshModels(t *testing.T) {
 	b := testbackend.Get(t)
 	n, k := perfCounts(t, "GOMLE_PERF_N", "200")[0], perfCounts(t, "GOMLE_PERF_K", "3")[0]
 	t.Logf("model: hand-written normal linear, n=%d, k=%d", n, k)
-	p, ds, _ := blogProblem(t, n, k, 11)
+	p, ds, _ := linearProblem(t, n, k, 11)
 	fit := func() {
 		if _, err := mlx.Fit(b, perfNormal(k), ds, &mlx.Settings{Start: p.Start}, &optim.Newton{}); err != nil {
 			t.Fatal(err)

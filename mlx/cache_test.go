@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -39,7 +39,7 @@ func shiftedNormal(k int, shift float64, w []float64) *mlx.Model {
 
 // shiftedNormalLogLike is shiftedNormal's log-likelihood computed on the host, at the
 // unconstrained u = (β, log σ).
-func shiftedNormalLogLike(p *blog.Problem, shift float64, w []float64, u []float64) float64 {
+func shiftedNormalLogLike(p *simdata.Linear, shift float64, w []float64, u []float64) float64 {
 	k := p.K
 	sigma := math.Exp(u[k])
 	ll := 0.0
@@ -70,7 +70,7 @@ func closeTo(got, want float64) bool {
 // their own labels.
 func TestFreshModelValuesSharePrograms(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, _ := blogProblem(t, 60, 3, 21)
+	p, ds, _ := linearProblem(t, 60, 3, 21)
 	u := []float64{1, 0.5, -0.5, 0.2}
 	first, err := mlx.NewEvaluator(b, shiftedNormal(3, 0.25, nil), ds)
 	if err != nil {
@@ -153,7 +153,7 @@ func TestFreshModelValuesSharePrograms(t *testing.T) {
 // description, so they are told apart by the hash of their values.
 func TestCapturedConstantsSeparateModels(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, _ := blogProblem(t, 60, 3, 22)
+	p, ds, _ := linearProblem(t, 60, 3, 22)
 	u := []float64{1, 0.5, -0.5, 0.2}
 	w := make([]float64, p.N)
 	for i := range w {
@@ -215,7 +215,7 @@ func TestCapturedConstantsSeparateModels(t *testing.T) {
 // a custom gradient is a Go function. Such a model shares programs with itself only.
 func TestCustomGradientModelsShareOnlyWithThemselves(t *testing.T) {
 	b := testbackend.Get(t)
-	_, ds, _ := blogProblem(t, 40, 2, 23)
+	_, ds, _ := linearProblem(t, 40, 2, 23)
 	// The gradient function scales the true gradient by scale: a value of the model with
 	// another scale computes the same log-likelihood and a different gradient.
 	model := func(scale float64) *mlx.Model {
@@ -262,7 +262,7 @@ func TestCustomGradientModelsShareOnlyWithThemselves(t *testing.T) {
 func TestConcurrentEvaluations(t *testing.T) {
 	b := testbackend.Get(t)
 	defer mlx.SetProgramCacheCapacity(mlx.SetProgramCacheCapacity(2))
-	p, ds, _ := blogProblem(t, 40, 2, 24)
+	p, ds, _ := linearProblem(t, 40, 2, 24)
 	u := []float64{0.5, -0.5, 0.1}
 	shifts := []float64{0, 0.5, 1}
 	shared, err := mlx.NewEvaluator(b, shiftedNormal(2, 0, nil), ds)

@@ -65,7 +65,7 @@ type Result struct {
 	// FuncEvals and once in GradEvals.
 	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
 	// Runtime is the optimizer's wall time; HessianTime is the time spent on the final exact
-	// Hessian, reported apart so optimizers can be compared with the blog's timings.
+	// Hessian, which Runtime excludes, so that optimizers are timed without it.
 	Runtime, HessianTime time.Duration
 	// History has one record per iteration.
 	History []optim.Iteration

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -19,18 +19,16 @@ import (
 	"gonum.org/v1/gonum/optimize"
 )
 
-// blogProblem returns a blog-shaped problem of n×k, its dataset and its closed-form OLS fit.
-func blogProblem(t testing.TB, n, k int, seed uint64) (*blog.Problem, *mlx.Dataset, *blog.OLS) {
+// linearProblem returns a simulated normal linear regression of n×k (internal/simdata), its
+// dataset and its closed-form OLS fit.
+func linearProblem(t testing.TB, n, k int, seed uint64) (*simdata.Linear, *mlx.Dataset, *simdata.OLS) {
 	t.Helper()
-	p, err := blog.Generate(n, k, seed)
+	p := simdata.NormalLinear(n, k, seed)
+	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := p.Dataset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ols, err := blog.FitOLS(p.X, p.Y)
+	ols, err := simdata.FitOLS(p.X, p.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +38,7 @@ func blogProblem(t testing.TB, n, k int, seed uint64) (*blog.Problem, *mlx.Datas
 // analyticHessian is the Hessian of the normal linear log-likelihood with respect to (β, u = log σ):
 //
 //	∂²ℓ/∂β∂βᵀ = −XᵀX/σ²,  ∂²ℓ/∂β∂u = −2Xᵀr/σ²,  ∂²ℓ/∂u² = −2·SSR/σ²,  r = y − Xβ.
-func analyticHessian(p *blog.Problem, beta []float64, u float64) *mat.SymDense {
+func analyticHessian(p *simdata.Linear, beta []float64, u float64) *mat.SymDense {
 	k := p.K
 	s2 := math.Exp(2 * u)
 	var r mat.VecDense
@@ -72,13 +70,13 @@ func maxRelDiff(a, b []float64, floor float64) float64 {
 
 func TestDerivatives(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, _ := blogProblem(t, 400, 5, 1)
+	p, ds, _ := linearProblem(t, 400, 5, 1)
 	ev, err := mlx.NewEvaluator(b, likelihoods.NormalLinear(p.K), ds)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A point away from the optimum, so every second derivative, the cross terms included, is
-	// non-trivial: the blog's start for β and σ = 1.3 (u = log 1.3).
+	// non-trivial: the simulated start for β and σ = 1.3 (u = log 1.3).
 	u := append(append([]float64(nil), p.Start[:p.K]...), math.Log(1.3))
 	ll := func(x []float64) float64 {
 		v, err := ev.LogLike(x)
@@ -167,7 +165,7 @@ func TestFitMatchesOLS(t *testing.T) {
 		{"lbfgs/k=1", 500, 1, 4, &optim.LBFGS{}, []optim.Status{optim.GradientConverged}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, ds, ols := blogProblem(t, tc.n, tc.k, tc.seed)
+			p, ds, ols := linearProblem(t, tc.n, tc.k, tc.seed)
 			res, err := mlx.Fit(b, likelihoods.NormalLinear(p.K), ds, &mlx.Settings{Start: p.Start}, tc.method)
 			if err != nil {
 				t.Fatal(err)
@@ -203,7 +201,7 @@ func TestFitMatchesOLS(t *testing.T) {
 // TestGonumProblem runs gonum's Newton directly on the Problem adapter, through its value,
 // gradient and Hessian callbacks, and checks it lands on OLS too.
 func TestGonumProblem(t *testing.T) {
-	p, ds, ols := blogProblem(t, 1000, 4, 5)
+	p, ds, ols := linearProblem(t, 1000, 4, 5)
 	m := likelihoods.NormalLinear(p.K)
 	ev, err := mlx.NewEvaluator(testbackend.Get(t), m, ds)
 	if err != nil {
@@ -223,7 +221,7 @@ func TestGonumProblem(t *testing.T) {
 
 func TestFirstOrder(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, ols := blogProblem(t, 200, 3, 6)
+	p, ds, ols := linearProblem(t, 200, 3, 6)
 	m := likelihoods.NormalLinear(p.K)
 	for _, tc := range []struct {
 		name     string
@@ -269,8 +267,8 @@ func TestFirstOrder(t *testing.T) {
 func TestRefitCompilesNothing(t *testing.T) {
 	b := testbackend.Get(t)
 	m := likelihoods.NormalLinear(3)
-	p1, ds1, _ := blogProblem(t, 300, 3, 7)
-	_, ds2, ols2 := blogProblem(t, 300, 3, 8)
+	p1, ds1, _ := linearProblem(t, 300, 3, 7)
+	_, ds2, ols2 := linearProblem(t, 300, 3, 8)
 	res, err := mlx.Fit(b, m, ds1, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
@@ -291,7 +289,7 @@ func TestRefitCompilesNothing(t *testing.T) {
 	}
 	// A new shape does compile, into programs of its own (n = 317 is used by no other test):
 	// the counter is live, and the first shape's programs are untouched.
-	_, ds3, _ := blogProblem(t, 317, 3, 9)
+	_, ds3, _ := linearProblem(t, 317, 3, 9)
 	res3, err := mlx.Fit(b, m, ds3, &mlx.Settings{Start: p1.Start}, &optim.Newton{})
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +368,7 @@ func TestBadInput(t *testing.T) {
 // the p-pass forms of the same model with Batched off.
 func TestBatchedMatchesPasses(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, _ := blogProblem(t, 300, 4, 15)
+	p, ds, _ := linearProblem(t, 300, 4, 15)
 	passes := likelihoods.NormalLinear(p.K)
 	batched := *passes
 	batched.Batched = true
@@ -402,7 +400,7 @@ func TestBatchedMatchesPasses(t *testing.T) {
 // Hessian, scores and fit as the whole dataset, and that equal chunks share compiled graphs.
 func TestChunks(t *testing.T) {
 	b := testbackend.Get(t)
-	p, whole, ols := blogProblem(t, 1000, 3, 16)
+	p, whole, ols := linearProblem(t, 1000, 3, 16)
 	var parts []*mlx.Dataset
 	for lo := 0; lo < p.N; lo += 300 { // 300, 300, 300 and a last chunk of 100 rows
 		hi := min(lo+300, p.N)
@@ -460,7 +458,7 @@ func TestChunks(t *testing.T) {
 		}
 	}
 
-	_, other, _ := blogProblem(t, 10, 2, 17)
+	_, other, _ := linearProblem(t, 10, 2, 17)
 	if _, err := mlx.Chunks(whole, other); err == nil || !strings.Contains(err.Error(), `column "x" of part 1 has rows of shape [2], part 0 [3]`) {
 		t.Errorf("mismatched chunks: error %v", err)
 	}

@@ -17,7 +17,7 @@ import (
 // start gives the same answer and that MaxIterations stops the method.
 func TestTrustRegionMatchesOLS(t *testing.T) {
 	b := testbackend.Get(t)
-	p, ds, ols := blogProblem(t, 3000, 12, 5)
+	p, ds, ols := linearProblem(t, 3000, 12, 5)
 	fit := func(s *mlx.Settings) *mlx.Result {
 		t.Helper()
 		res, err := mlx.Fit(b, likelihoods.NormalLinear(p.K), ds, s, &optim.TrustRegion{})

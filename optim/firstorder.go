@@ -6,15 +6,16 @@ import (
 	"slices"
 )
 
-// SGD is full-batch gradient ascent on the log-likelihood with a fixed learning rate, the
-// blog's torch.optim.SGD loop:
+// SGD is full-batch gradient ascent on the log-likelihood with a fixed learning rate:
 //
 //	u ← u + LearnRate · ∇ℓ(u)
 //
-// It stops on the first of: |ℓₜ − ℓₜ₋₁| < Settings.FunctionTol (the blog's rule), the
-// gradient test, the iteration, evaluation and time limits. Result.Status says which.
+// It stops on the first of: |ℓₜ − ℓₜ₋₁| < Settings.FunctionTol, the gradient test, the
+// iteration, evaluation and time limits. Result.Status says which.
 type SGD struct {
-	// LearnRate is the step size. Default 1e-5, the blog's.
+	// LearnRate is the step size. Default 1e-5. ℓ is a sum over the n observations, so the
+	// step on the average log-likelihood is LearnRate·n (0.5 at n = 50000): scale LearnRate
+	// as 1/n.
 	LearnRate float64
 }
 

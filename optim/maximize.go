@@ -60,7 +60,7 @@ type Result struct {
 	// value+gradient evaluation counts once in FuncEvals and once in GradEvals.
 	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
 	// Runtime is the method's wall time; HessianTime is the time spent on the final exact
-	// Hessian, reported apart so methods can be compared with the blog's timings.
+	// Hessian, which Runtime excludes, so that methods are timed without it.
 	Runtime, HessianTime time.Duration
 	// History has one record per iteration.
 	History []Iteration

@@ -106,7 +106,7 @@ func (m *glm) ScoreObs(beta []float64) (*mat.Dense, error) {
 
 // spector returns Spector and Mazzeo's data (../data/spector.csv, 32 students): GRADE, and
 // GPA, TUCE, PSI and a constant as regressors, the design of Stata's logit in
-// likelihoods/testdata/spector_logit.json.
+// internal/reftest/testdata/spector_logit.json.
 func spector(t testing.TB) (*mat.Dense, []float64) {
 	t.Helper()
 	f, err := os.Open("../data/spector.csv")

@@ -12,13 +12,13 @@ type Settings struct {
 	//
 	// The test is on ℓ/n, not ℓ, because a line search can only resolve the maximum to about
 	// √(2ε|ℓ|/λ) in the parameters (ε the float64 epsilon, λ the curvature of ℓ): below that,
-	// changes in ℓ drown in rounding. For the blog's n = 50000 that floor is a gradient of ℓ
-	// near 1e-3, so an absolute tolerance of 1e-5 could never be met, while 1e-7 on ℓ/n (5e-3
+	// changes in ℓ drown in rounding. For a normal linear model on n = 50000 observations that
+	// floor is a gradient of ℓ near 1e-3, so an absolute tolerance of 1e-5 could never be met, while 1e-7 on ℓ/n (5e-3
 	// on ℓ) can, and leaves estimates within about 1e-7/λₙ of the maximum, λₙ the curvature of ℓ/n.
 	GradientTol float64
 
 	// FunctionTol is the function-change test. SGD and Adam stop when the log-likelihood
-	// changes by less than FunctionTol between two iterations (the blog's rule), default 1e-5.
+	// changes by less than FunctionTol between two iterations, default 1e-5.
 	// L-BFGS, BFGS and Newton stop when it has not improved by more than FunctionTol over
 	// FunctionIterations iterations (gonum's FunctionConverge), default 1e-10. TrustRegion
 	// and BHHH do not use it.
@@ -29,7 +29,7 @@ type Settings struct {
 	FunctionIterations int
 
 	// MaxIterations caps the iterations. Default 1000 for L-BFGS, BFGS, Newton, TrustRegion
-	// and BHHH, and 100000 for SGD and Adam (the blog's loop bound).
+	// and BHHH, and 100000 for SGD and Adam, whose iterations are cheap and many.
 	MaxIterations int
 
 	// MaxEvaluations caps the evaluations of the log-likelihood. Default 0, no cap.

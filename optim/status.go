@@ -15,7 +15,7 @@ const (
 	// GradientConverged: the largest absolute gradient entry fell below Settings.GradientTol.
 	GradientConverged
 	// FunctionConverged: the log-likelihood stopped changing by more than Settings.FunctionTol
-	// (first-order methods: between two iterations, the blog's rule; quasi-Newton and Newton:
+	// (first-order methods: between two iterations; quasi-Newton and Newton:
 	// over Settings.FunctionIterations iterations, gonum's FunctionConverge).
 	FunctionConverged
 	// NewtonConverged: the method could not improve the log-likelihood (a failed line

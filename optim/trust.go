@@ -34,8 +34,9 @@ import (
 //
 // When two accepted Newton steps in a row have about the same length and direction, the
 // iterates are creeping along a curved valley whose floor each quadratic model follows for one
-// step only (NIST's MGH17 from its first start enters such a valley, along which b₂·(b₅ − b₄)
-// stays nearly constant, and plain trust-region Newton steps do not leave it in 1000 steps). TrustRegion then follows the
+// step only (where only a combination such as b₂·(b₅ − b₄) is well determined, the valley
+// follows that combination, and plain trust-region Newton steps may not leave it in 1000
+// steps). TrustRegion then follows the
 // valley by prediction and correction: it jumps 2, 4, 8, … steps ahead along the last step,
 // returns towards the floor with up to three trust-region steps from there, and keeps each jump
 // that raises ℓ.
@@ -48,14 +49,14 @@ import (
 // by more than its rounding error or the scaled gradient norm rises, then reports
 // GradientConverged if the gradient test of Settings.GradientTol also holds there and
 // NewtonConverged otherwise. Both tests are free of the parameters' units. The gradient test
-// alone does not stop TrustRegion (on NIST's Roszman1 it holds while the fifth digit of the
-// estimates is still wrong), and Settings.FunctionTol is not used.
+// alone does not stop TrustRegion (on a badly scaled problem it can hold while the fifth digit
+// of the estimates is still wrong), and Settings.FunctionTol is not used.
 //
 // It also stops, converged, where no step at all raises ℓ beyond its rounding error: the
 // region shrinks below the rounding error of u, or 200 steps in a row are rejected, at a point
 // where −H is positive definite. That is the maximum as far as float64 resolves it; the
-// gradient and the decrement there are rounding noise. (NIST's Lanczos1 ends so: its residuals
-// are near 10⁻¹³, ℓ is resolved to about 0.02, and the estimates are right to about 10 digits.)
+// gradient and the decrement there are rounding noise. (A regression whose residuals are near
+// 10⁻¹³ can end so: its ℓ is resolved only to about 0.02, its estimates to about 10 digits.)
 // At such a point where −H is not negative definite the status is Failure.
 //
 // It stops without converging after Settings.MaxIterations trial steps (default 1000), at
@@ -66,9 +67,9 @@ import (
 type TrustRegion struct {
 	// Radius sets the first trust radius, Radius·‖Du₀‖ (Radius itself when Du₀ = 0).
 	// Default 0.1: a first step of a tenth of the start's scaled size, cautious enough not to
-	// throw a poor start into another basin (NIST's Roszman1 from its first start, whose
-	// arctan term jumps where b₄ crosses a data point, needs it), yet the radius doubles with
-	// each good step.
+	// throw a poor start into another basin of a multimodal ℓ (a mean with an arctan term that
+	// jumps where a parameter crosses a data point was thrown so with 1.0), yet the radius
+	// doubles with each good step.
 	Radius float64
 	// DecrementTol bounds the Newton decrement gᵀ(−H)⁻¹g at convergence. The decrement is the
 	// squared length of the remaining Newton step in standard errors, so 1e-12, the default,
@@ -163,8 +164,8 @@ func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		if rejections >= maxRejections || delta <= machineEpsilon*scaledNorm(d, u, false) {
 			// No step, however short, raises ℓ beyond its rounding error. Where −H is
 			// positive definite this is a maximum resolved as far as float64 allows: the
-			// gradient, and with it the Newton decrement, are then rounding noise (in NIST's
-			// Lanczos1, whose residuals are near 10⁻¹³, ℓ is only resolved to about 0.02).
+			// gradient, and with it the Newton decrement, are then rounding noise (with residuals
+			// near 10⁻¹³, ℓ may be resolved only to about 0.02).
 			why := fmt.Sprintf("the trust region shrank to rounding (Δ = %.3g): no step raises the log-likelihood beyond its rounding error", delta)
 			if !sub.posDef {
 				return done(out, Failure, why+"; the Hessian is not negative definite here")

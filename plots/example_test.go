@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/gomle/gomle/backend"
-	"github.com/gomle/gomle/blog"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
 	"github.com/gomle/gomle/stderr"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -55,24 +56,34 @@ func ExampleConvergence() {
 	// 2×2 panels, 16 cm × 12 cm
 }
 
-// ExampleConvergence_fit fits the blog's model by Newton, L-BFGS and SGD on a small simulated
-// dataset and draws their real convergence histories. Wall times differ from run to run, so
-// this image has no golden copy.
+// ExampleConvergence_fit fits a normal linear model by Newton, L-BFGS and SGD on a small
+// simulated dataset and draws their real convergence histories. Wall times differ from run to
+// run, so this image has no golden copy.
 func ExampleConvergence_fit() {
-	prob, err := blog.Generate(500, 5, 1)
-	if err != nil {
-		log.Fatal(err)
+	// n = 500 rows of an intercept and four standard normal regressors, y = Xβ + ε with
+	// ε ~ N(0, 1), and a start far from the fit: β = 0 and σ = 1.
+	const n, k = 500, 5
+	r := rand.New(rand.NewPCG(1, 1))
+	x, y := mat.NewDense(n, k, nil), make([]float64, n)
+	beta := []float64{3, -0.5, -0.4, -2, -2.1}
+	for i := range n {
+		x.Set(i, 0, 1)
+		y[i] = beta[0] + r.NormFloat64()
+		for j := 1; j < k; j++ {
+			x.Set(i, j, r.NormFloat64())
+			y[i] += beta[j] * x.At(i, j)
+		}
 	}
 	b, _, err := backend.New()
 	if err != nil {
 		log.Fatal(err)
 	}
-	data, err := mlx.NewDataset(mlx.Vector("y", prob.Y), mlx.Matrix("x", prob.X))
+	data, err := mlx.NewDataset(mlx.Vector("y", y), mlx.Matrix("x", x))
 	if err != nil {
 		log.Fatal(err)
 	}
-	model := likelihoods.NormalLinear(prob.K)
-	settings := &mlx.Settings{Start: prob.Start, Settings: optim.Settings{SkipHessian: true}}
+	model := likelihoods.NormalLinear(k)
+	settings := &mlx.Settings{Start: append(make([]float64, k), 1), Settings: optim.Settings{SkipHessian: true}}
 	var results []*mlx.Result
 	// SGD's learning rate times n is 0.5, as the blog's 1e-5 is for its n = 50000.
 	for _, method := range []optim.Method{&optim.Newton{}, &optim.LBFGS{}, &optim.SGD{LearnRate: 1e-3}} {

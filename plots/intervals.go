@@ -37,8 +37,8 @@ type IntervalOptions struct {
 	Columns int
 }
 
-// defaultFirst is how many parameters Intervals shows by default: a model such as the blog's
-// has a hundred, and six panels still fit a 16 cm figure with readable tick labels.
+// defaultFirst is how many parameters Intervals shows by default: a regression may
+// have a hundred, and six panels still fit a 16 cm figure with readable tick labels.
 const defaultFirst = 6
 
 // Intervals draws each method's estimates with their confidence intervals, one panel per

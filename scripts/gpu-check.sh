@@ -4,7 +4,7 @@
 # it in site-packages), against PyTorch CUDA + pytorch-minimize on the same card and data.
 #
 # Prepare here (the device machine reaches no registry):
-#   go build -ldflags='-s -w' -o .gpu/bench ./scripts/bench
+#   go build -ldflags='-s -w' -o .gpu/bench ./cmd/bench
 #   python3 -m pip download --no-deps -d .whl pytorch-minimize==0.1.0
 # then run it there with carry [".gpu", ".whl"]:  bash scripts/gpu-check.sh
 # Results (JSON, nvidia-smi, logs) go to $OUT (default /tmp/gpu-check).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the reference tests on a lent NVIDIA GPU (the device tool): likelihoods (Stata, R and NIST
-# references) and estimate (formula fits, the bad-input catalogue) in full, and from mlx the
+# Runs the reference tests on a lent NVIDIA GPU (the device tool): estimate (TestReferences: every
+# Stata, R and NIST reference; formula fits, the bad-input catalogue) and likelihoods in full, and from mlx the
 # float32 test and the float64-against-float32 value+gradient benchmark, all on XLA's CUDA PJRT
 # plugin from the machine's JAX installation (as scripts/gpu-check.sh finds it).
 #

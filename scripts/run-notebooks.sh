@@ -3,7 +3,7 @@
 #   scripts/run-notebooks.sh [notebook.ipynb ...]     (default: notebooks/*.ipynb)
 # Needs scripts/install-notebooks.sh to have run. Executed copies go to $NB_OUT (default
 # a temporary folder). nbconvert fails on compile errors and timeouts, but not on a cell that
-# panics at run time, so scripts/nbcheck then reads each executed notebook: errors, "exit
+# panics at run time, so cmd/nbcheck then reads each executed notebook: errors, "exit
 # status N", the image types and the numbers its metadata (gomle.require, gomle.checks) asks for.
 # Exits non-zero, naming the notebook and cell, if any notebook fails.
 set -euo pipefail
@@ -15,7 +15,7 @@ mkdir -p "$out"
 notebooks=("$@")
 [ ${#notebooks[@]} -gt 0 ] || notebooks=(notebooks/*.ipynb)
 
-go build -o "$out/nbcheck" ./scripts/nbcheck
+go build -o "$out/nbcheck" ./cmd/nbcheck
 failed=0
 for nb in "${notebooks[@]}"; do
   name=$(basename "$nb")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomle/gomle/blog"
+	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -16,15 +16,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// fitBlog fits the normal linear model to a blog-shaped problem and returns the fit and the
-// closed-form OLS reference.
-func fitBlog(t *testing.T, n, k int, seed uint64, method optim.Method) (*blog.Problem, *mlx.Result, *blog.OLS) {
+// fitLinear fits the normal linear model to a simulated regression (internal/simdata) and
+// returns the fit and the closed-form OLS reference.
+func fitLinear(t *testing.T, n, k int, seed uint64, method optim.Method) (*simdata.Linear, *mlx.Result, *simdata.OLS) {
 	t.Helper()
-	p, err := blog.Generate(n, k, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := p.Dataset()
+	p := simdata.NormalLinear(n, k, seed)
+	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +29,7 @@ func fitBlog(t *testing.T, n, k int, seed uint64, method optim.Method) (*blog.Pr
 	if err != nil {
 		t.Fatal(err)
 	}
-	ols, err := blog.FitOLS(p.X, p.Y)
+	ols, err := simdata.FitOLS(p.X, p.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +39,7 @@ func fitBlog(t *testing.T, n, k int, seed uint64, method optim.Method) (*blog.Pr
 func TestHessianMatchesOLS(t *testing.T) {
 	for _, method := range []optim.Method{&optim.LBFGS{}, &optim.Newton{}} {
 		t.Run(method.String(), func(t *testing.T) {
-			_, res, ols := fitBlog(t, 3000, 12, 11, method)
+			_, res, ols := fitLinear(t, 3000, 12, 11, method)
 			est, err := stderr.Hessian(res)
 			if err != nil {
 				t.Fatal(err)
@@ -77,7 +74,7 @@ func TestHessianMatchesOLS(t *testing.T) {
 // TestOPGAndSandwich compares OPG and sandwich errors with their closed forms for the normal
 // linear model at the MLE, where the scores are sᵢ = (xᵢrᵢ/σ², −1 + rᵢ²/σ²).
 func TestOPGAndSandwich(t *testing.T) {
-	p, res, ols := fitBlog(t, 2000, 4, 12, &optim.Newton{})
+	p, res, ols := fitLinear(t, 2000, 4, 12, &optim.Newton{})
 	k := p.K
 	s2 := ols.Sigma * ols.Sigma
 	scores := mat.NewDense(p.N, k+1, nil)
@@ -138,16 +135,49 @@ func TestOPGAndSandwich(t *testing.T) {
 	}
 }
 
-func TestSingular(t *testing.T) {
-	// b1 and b2 are the same regressor: only their sum is identified.
-	p, err := blog.Generate(500, 3, 13)
+// TestRobustAndCluster checks Stata's scalings against the sandwich: Robust is the sandwich
+// times n/(n−1), and Cluster with every observation its own cluster (G = n) is Robust. It also
+// checks that a group label missing for some observations is an error.
+func TestRobustAndCluster(t *testing.T) {
+	_, res, _ := fitLinear(t, 300, 3, 14, &optim.Newton{})
+	sw, err := stderr.Sandwich(res)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rob, err := stderr.Robust(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	singletons := make([]int, res.NumObs)
+	for i := range singletons {
+		singletons[i] = i
+	}
+	clu, err := stderr.Cluster(res, singletons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := float64(res.NumObs)
+	for j := range sw.SE {
+		// The same sums scaled differently: rounding only.
+		if want := sw.SE[j] * math.Sqrt(n/(n-1)); math.Abs(rob.SE[j]-want) > 1e-12*want {
+			t.Errorf("robust SE of %s = %v, sandwich × √(n/(n−1)) = %v", rob.Labels[j], rob.SE[j], want)
+		}
+		if math.Abs(clu.SE[j]-rob.SE[j]) > 1e-12*rob.SE[j] {
+			t.Errorf("cluster SE of %s with singleton clusters = %v, robust %v", clu.Labels[j], clu.SE[j], rob.SE[j])
+		}
+	}
+	if _, err := stderr.Cluster(res, singletons[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 300 observations") {
+		t.Errorf("short groups: error %v", err)
+	}
+}
+
+func TestSingular(t *testing.T) {
+	// b1 and b2 are the same regressor: only their sum is identified.
+	p := simdata.NormalLinear(500, 3, 13)
 	for i := range p.N {
 		p.X.Set(i, 2, p.X.At(i, 1))
 	}
-	ds, err := p.Dataset()
+	ds, err := mlx.NewDataset(mlx.Vector("y", p.Y), mlx.Matrix("x", p.X))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +219,7 @@ func TestSingular(t *testing.T) {
 }
 
 func TestTable(t *testing.T) {
-	_, res, ols := fitBlog(t, 500, 2, 14, &optim.Newton{})
+	_, res, ols := fitLinear(t, 500, 2, 14, &optim.Newton{})
 	est, err := stderr.Hessian(res)
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the peers on the blog's workloads, on the data scripts/bench wrote (-data DIR):
+"""Times the peers on the blog's workloads, on the data cmd/bench wrote (-data DIR):
 
   W1  pytorch-minimize L-BFGS (tol 1e-5, the blog's call) + torch.autograd.functional.hessian SEs
   W2  the blog's torch.optim.SGD loop (lr 1e-5), iterations per second

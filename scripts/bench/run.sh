@@ -14,7 +14,7 @@ trap 'rm -rf "$data"' EXIT
 site=${PEERS_SITE:-/tmp/gomle-peers-site}
 [ -d "$site/torchmin" ] || /usr/bin/python3 -m pip install -q --no-deps --target "$site" pytorch-minimize==0.1.0
 
-go build -o "$data/bench" ./scripts/bench
+go build -o "$data/bench" ./cmd/bench
 GOMLX_BACKEND=go:dotgeneral_small "$data/bench" -reps "${GO_REPS:-3}" -data "$data" -json "$dir/gomle-go.json" > /dev/null
 GOMLX_BACKEND=xla:cpu "$data/bench" -reps "${REPS:-5}" -json "$dir/gomle-xla-cpu.json" > /dev/null
 GOMLX_BACKEND=xla:cpu "$data/bench" -reps "${REPS:-5}" -batched -json "$dir/gomle-xla-cpu-batched.json" > /dev/null

@@ -9,7 +9,7 @@ dir=${1:-docs/bench}
 rows=${CHUNK_ROWS:-100000}
 mkdir -p "$dir"
 bin=$(mktemp -d)/bench
-go build -o "$bin" ./scripts/bench
+go build -o "$bin" ./cmd/bench
 for n in 100000 1000000 10000000; do
   extra=(); [ "$n" -le 1000000 ] && extra=(-hessian)
   # A soft memory limit makes the collector return garbage sooner (10^7 rows: 18.4 GiB peak, 19.2 without).

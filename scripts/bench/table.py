@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints a markdown table of scripts/bench and peers.py JSON results: medians with [min, max],
+"""Prints a markdown table of cmd/bench and peers.py JSON results: medians with [min, max],
 and each gomle time as a ratio to PyTorch's from the same run (the last file must be peers')."""
 import json, sys
 
