@@ -155,7 +155,7 @@ func TestNLSMisra1a(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range []float64{2.7070075241e+00, 7.2668688436e-06} {
-		if se := gn.Estimates.SE[i]; gn.Estimates.Kind != "Gauss-Newton" || !closeTo(se, c, 1e-6) {
+		if se := gn.Estimates.SE[i]; gn.Estimates.Kind.String() != "Gauss-Newton" || !closeTo(se, c, 1e-6) {
 			t.Errorf("%s SE of %s = %.10g, certified %.10g", gn.Estimates.Kind, gn.Estimates.Labels[i], se, c)
 		}
 	}

@@ -128,14 +128,12 @@ func gaussNewton(b backends.Backend, f *frame.Frame, formula string, params []st
 	if err != nil {
 		return nil, err
 	}
-	inv, err := inverseGram(jac)
+	cov, err := stderr.GaussNewton{J: jac, RSS: rss}.Cov()
 	if err != nil {
 		return nil, fmt.Errorf("estimate: Gauss–Newton covariance of %s: %w", strings.Join(params, ", "), err)
 	}
 	df := n - p
 	s2 := rss / float64(df)
-	cov := mat.NewSymDense(p, nil)
-	cov.ScaleSym(s2, inv)
 	se := make([]float64, p)
 	for j := range se {
 		se[j] = math.Sqrt(cov.At(j, j))
@@ -147,8 +145,8 @@ func gaussNewton(b backends.Backend, f *frame.Frame, formula string, params []st
 // rowsColumn names the placeholder column that gives a mean with no data columns its length.
 const rowsColumn = "estimate:rows"
 
-// jacobian returns J (n×p), Jᵢⱼ = ∂mean(xᵢ, b)/∂bⱼ at b = at, by automatic differentiation:
-// the per-observation scores of a model whose per-observation "log-likelihood" is the mean.
+// jacobian returns J (n×p), Jᵢⱼ = ∂mean(xᵢ, b)/∂bⱼ at b = at, by automatic differentiation
+// (mlx.Jacobian).
 func jacobian(b backends.Backend, mean *expr.Expr, params []string, cols map[string][]float64, n int, at []float64) (*mat.Dense, error) {
 	blocks := make([]mlx.Block, len(params))
 	for j, name := range params {
@@ -161,91 +159,28 @@ func jacobian(b backends.Backend, mean *expr.Expr, params []string, cols map[str
 	if len(columns) == 0 {
 		columns = append(columns, mlx.Vector(rowsColumn, make([]float64, n)))
 	}
-	model := &mlx.Model{
-		Name:   "mean " + mean.String(),
-		Blocks: blocks,
-		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
-			f := exprgraph.Node(mean, func(name string) (*graph.Node, error) {
+	ds, err := mlx.NewDataset(columns...)
+	if err != nil {
+		return nil, fmt.Errorf("estimate: %w", err)
+	}
+	jac, err := mlx.NewJacobian(b, mlx.Function{Name: "mean " + mean.String(), Blocks: blocks,
+		Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+			return exprgraph.Node(mean, func(name string) (*graph.Node, error) {
 				if _, ok := cols[name]; ok {
 					return d.Get(name), nil
 				}
 				return p.Scalar(name), nil
 			})
-			if f.Rank() == 0 {
-				f = graph.BroadcastToDims(f, n)
-			}
-			return f
-		},
-	}
-	ds, err := mlx.NewDataset(columns...)
+		}})
 	if err != nil {
 		return nil, fmt.Errorf("estimate: %w", err)
 	}
-	ev, err := mlx.NewEvaluator(b, model, ds)
-	if err != nil {
-		return nil, fmt.Errorf("estimate: %w", err)
-	}
-	jac, err := ev.ScoreObs(at)
+	defer jac.Finalize()
+	_, j, err := jac.At(ds, at)
 	if err != nil {
 		return nil, fmt.Errorf("estimate: Jacobian of %s: %w", mean, err)
 	}
-	return jac, nil
-}
-
-// conditionLimit is the condition number of the column-scaled JᵀJ past which GaussNewtonAt
-// calls J rank deficient, the limit package stderr puts on an information matrix scaled to unit
-// diagonal: at 1e13 an inverse keeps about three significant digits. (The NIST problems
-// shipped here stay below 1.3e8, the Lanczos problems' value.)
-const conditionLimit = 1e13
-
-// inverseGram returns (JᵀJ)⁻¹ = S (RᵀR)⁻¹ S, where JS = QR and S scales J's columns to unit
-// norm. It returns an error wrapping mat.Condition if the scaled JᵀJ = RᵀR has a condition
-// number above conditionLimit.
-func inverseGram(jac *mat.Dense) (*mat.SymDense, error) {
-	n, p := jac.Dims()
-	scale := make([]float64, p)
-	js := mat.NewDense(n, p, nil)
-	for j := range p {
-		norm := mat.Norm(jac.ColView(j), 2)
-		if !(norm > 0) || math.IsInf(norm, 0) {
-			return nil, fmt.Errorf("column %d of J has norm %v: %w", j+1, norm, mat.Condition(math.Inf(1)))
-		}
-		scale[j] = 1 / norm
-		for i := range n {
-			js.Set(i, j, jac.At(i, j)*scale[j])
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(js)
-	var r mat.Dense
-	qr.RTo(&r)
-	tri := mat.NewTriDense(p, mat.Upper, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			tri.SetTri(i, j, r.At(i, j))
-		}
-	}
-	var svd mat.SVD
-	if !svd.Factorize(tri, mat.SVDNone) {
-		return nil, mat.Condition(math.Inf(1))
-	}
-	if cond := svd.Cond() * svd.Cond(); !(cond <= conditionLimit) {
-		return nil, fmt.Errorf("JᵀJ (columns scaled to unit norm) has condition number %.3g > %.0e: %w", cond, conditionLimit, mat.Condition(cond))
-	}
-	var rinv mat.TriDense
-	if err := rinv.InverseTri(tri); err != nil {
-		return nil, err
-	}
-	// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ, then undo the column scaling.
-	var g mat.Dense
-	g.Mul(&rinv, rinv.T())
-	inv := mat.NewSymDense(p, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			inv.SetSym(i, j, 0.5*(g.At(i, j)+g.At(j, i))*scale[i]*scale[j])
-		}
-	}
-	return inv, nil
+	return j, nil
 }
 
 // gaussNewtonEstimates returns an NLS fit's estimates with the Gauss–Newton covariance of the
@@ -257,13 +192,5 @@ func gaussNewtonEstimates(b backends.Backend, f *frame.Frame, formula string, pa
 	if err != nil {
 		return nil, err
 	}
-	p := len(params)
-	covU := mat.NewSymDense(p+1, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			covU.SetSym(i, j, gn.Cov.At(i, j))
-		}
-	}
-	covU.SetSym(p, p, 1/(2*float64(res.NumObs)))
-	return stderr.FromCovariance(res, "Gauss-Newton", covU)
+	return stderr.New(res, stderr.GaussNewton{J: gn.J, RSS: gn.RSS}, nil)
 }

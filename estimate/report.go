@@ -80,11 +80,11 @@ func parseMethod(s string) (optim.Method, error) {
 func covariance(res *mlx.Result, kind string, clusters []int) (*stderr.Estimates, error) {
 	switch kind {
 	case "opg":
-		return stderr.OPG(res)
+		return stderr.New(res, stderr.OPG{}, nil)
 	case "robust":
-		return stderr.Robust(res)
+		return stderr.New(res, stderr.Robust{}, nil)
 	case "cluster":
-		return stderr.Cluster(res, clusters)
+		return stderr.New(res, stderr.Cluster{Groups: clusters}, nil)
 	}
 	return stderr.Hessian(res)
 }
@@ -192,7 +192,7 @@ type jsonReport struct {
 func (r *Report) JSON() ([]byte, error) {
 	res, e := r.Result, r.Estimates
 	j := jsonReport{
-		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind, Method: res.Method, Status: res.Status.String(),
+		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind.String(), Method: res.Method, Status: res.Status.String(),
 		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
 		Parameters: len(res.Estimates), Iterations: res.Iterations, Converged: res.Status.Converged(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Notes: r.Notes,

@@ -244,11 +244,11 @@ func TestShipsPoissonExposure(t *testing.T) {
 	ds, groups := shipsData(t)
 	ref := readReference(t, "ships_poisson_exposure.json")
 	res := checkFit(t, likelihoods.Poisson(3, true), ds, ref)
-	est, err := stderr.Robust(res)
+	est, err := stderr.New(res, stderr.Robust{}, nil)
 	checkSE(t, "robust", est, err, ref.BSERobust)
-	est, err = stderr.Cluster(res, groups)
+	est, err = stderr.New(res, stderr.Cluster{Groups: groups}, nil)
 	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
-	if _, err := stderr.Cluster(res, groups[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 34 observations") {
+	if _, err := stderr.New(res, stderr.Cluster{Groups: groups[:10]}, nil); err == nil || !strings.Contains(err.Error(), "10 group labels for 34 observations") {
 		t.Errorf("short groups: error %v", err)
 	}
 }
@@ -260,7 +260,7 @@ func TestShipsNegBin2Exposure(t *testing.T) {
 	ds, groups := shipsData(t)
 	ref := readReference(t, "ships_negbin2_exposure.json")
 	res := checkFit(t, likelihoods.NegBin2(3, true), ds, ref)
-	est, err := stderr.Cluster(res, groups)
+	est, err := stderr.New(res, stderr.Cluster{Groups: groups}, nil)
 	checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
 }
 
@@ -280,9 +280,9 @@ func TestShipsNoExposure(t *testing.T) {
 		t.Run(tc.model.Name, func(t *testing.T) {
 			ref := readReference(t, tc.ref)
 			res := checkFit(t, tc.model, ds, ref)
-			est, err := stderr.Robust(res)
+			est, err := stderr.New(res, stderr.Robust{}, nil)
 			checkSE(t, "robust", est, err, ref.BSERobust)
-			est, err = stderr.Cluster(res, groups)
+			est, err = stderr.New(res, stderr.Cluster{Groups: groups}, nil)
 			checkSE(t, "cluster(ship)", est, err, ref.BSECluster)
 		})
 	}

@@ -94,7 +94,7 @@ func TestOPGAndSandwich(t *testing.T) {
 	if err := opgCov.PowPSD(&meat, -1); err != nil {
 		t.Fatal(err)
 	}
-	opg, err := stderr.OPG(res)
+	opg, err := stderr.New(res, stderr.OPG{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestOPGAndSandwich(t *testing.T) {
 	xwx.Mul(weighted.T(), weighted)
 	tmp.Mul(&xtxInv, &xwx)
 	hc0.Mul(&tmp, &xtxInv)
-	sw, err := stderr.Sandwich(res)
+	sw, err := stderr.New(res, stderr.Sandwich{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,10 +155,9 @@ func TestSingular(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, fn := range map[string]func(*mlx.Result) (*stderr.Estimates, error){
-		"OIM": stderr.Hessian, "OPG": stderr.OPG, "Sandwich": stderr.Sandwich,
-	} {
-		est, err := fn(res)
+	for _, cov := range []stderr.Covariance{stderr.OIM{}, stderr.OPG{}, stderr.Sandwich{}} {
+		name := cov.String()
+		est, err := stderr.New(res, cov, nil)
 		var se *stderr.SingularError
 		if !errors.As(err, &se) {
 			t.Errorf("%s: got %v, %v; want a *SingularError", name, est, err)
