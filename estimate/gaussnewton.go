@@ -183,14 +183,12 @@ func jacobian(b backends.Backend, mean *expr.Expr, params []string, cols map[str
 	return j, nil
 }
 
-// gaussNewtonEstimates returns an NLS fit's estimates with the Gauss–Newton covariance of the
-// mean parameters. σ, fitted as log σ, gets the variance of its maximum likelihood estimate,
-// 1/(2n) for log σ̂, which is uncorrelated with b̂ at the maximum (the cross derivative,
-// −2Σrᵢ∂fᵢ/∂b/σ³, is zero there).
-func gaussNewtonEstimates(b backends.Backend, f *frame.Frame, formula string, params []string, res *mlx.Result, rows []int) (*stderr.Estimates, error) {
+// gaussNewtonCov returns the Gauss–Newton covariance of an NLS fit's mean parameters at its
+// estimates.
+func gaussNewtonCov(b backends.Backend, f *frame.Frame, formula string, params []string, res *mlx.Result, rows []int) (stderr.GaussNewton, error) {
 	gn, err := gaussNewton(b, f, formula, params, res.Estimates[:len(params)], rows)
 	if err != nil {
-		return nil, err
+		return stderr.GaussNewton{}, err
 	}
-	return stderr.New(res, stderr.GaussNewton{J: gn.J, RSS: gn.RSS}, nil)
+	return stderr.GaussNewton{J: gn.J, RSS: gn.RSS}, nil
 }

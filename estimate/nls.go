@@ -28,10 +28,15 @@ type NLSSpec struct {
 	// Start gives every parameter's start value. Nonlinear models have no safe default
 	// start, so each parameter must have one.
 	Start map[string]float64
-	// Cov is as in Spec ("oim" by default), or "gn" for the Gauss–Newton covariance
-	// s²(JᵀJ)⁻¹, s² = RSS/(n−p), that NIST certifies and R's nls reports (GaussNewtonAt).
-	// Method is as in Spec, but empty means optim.TrustRegion.
-	Cov, Method string
+	// Cov and Cluster are as in Spec (nil Cov: OIM), and Cov may also be stderr.GaussNewton{},
+	// the Gauss–Newton covariance s²(JᵀJ)⁻¹, s² = RSS/(n−p), that NIST certifies and R's nls
+	// reports: NLS fills in its Jacobian and residual sum of squares at the estimates.
+	Cov     stderr.Covariance
+	Cluster string
+	// Method is as in Spec, but nil means optim.TrustRegion.
+	Method optim.Method
+	// Level is the confidence level of the intervals, as in Spec: 0 means 0.95.
+	Level float64
 	// Settings go to mlx.Fit; Settings.Start is built from Start.
 	Settings mlx.Settings
 }
@@ -59,17 +64,19 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("estimate: the right side of %q: %w", s.Formula, err)
 	}
-	cov, cluster, err := parseCov(s.Cov)
+	gn, isGN := s.Cov.(stderr.GaussNewton)
+	if isGN && (gn.J != nil || gn.RSS != 0) {
+		return nil, fmt.Errorf("estimate: NLS computes the Gauss–Newton Jacobian and RSS at the estimates itself; give Cov stderr.GaussNewton{}")
+	}
+	isCluster, err := checkChoices(s.Cov, s.Cluster, s.Level)
 	if err != nil {
 		return nil, err
 	}
-	method, err := parseMethod(s.Method)
-	if err != nil {
-		return nil, err
-	}
-	if s.Method == "" {
+	method := s.Method
+	if method == nil {
 		// Nonlinear least squares needs a scale-free stop and safeguarded steps: with it,
-		// every NIST StRD problem shipped in data/nist converges from both starts (docs/NIST.md).
+		// every NIST StRD problem shipped in data/nist converges from both starts but two
+		// (docs/NIST.md).
 		method = &optim.TrustRegion{}
 	}
 	columns := map[string][]float64{}
@@ -81,7 +88,7 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 			params = append(params, name)
 		}
 	}
-	for _, name := range append(lhs.Vars(), cluster) {
+	for _, name := range append(lhs.Vars(), s.Cluster) {
 		if name == "" {
 			continue
 		}
@@ -167,16 +174,20 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Spec: Spec{Model: "nls", Formula: s.Formula, Cov: s.Cov, Method: s.Method}, Formula: lhs.String() + " ~ " + rhs.String(),
-		Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(), AIC: stderr.AIC(res), BIC: stderr.BIC(res)}
-	if cluster != "" {
-		rep.Clusters = groupCodes(sub[cluster])
+	rep := &Report{Spec: Spec{Model: "nls", Formula: s.Formula, Cov: s.Cov, Cluster: s.Cluster, Method: s.Method, Level: s.Level},
+		Formula: lhs.String() + " ~ " + rhs.String(),
+		Design:  d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(), AIC: stderr.AIC(res), BIC: stderr.BIC(res)}
+	cov := s.Cov
+	switch {
+	case isCluster:
+		rep.Clusters = groupCodes(sub[s.Cluster])
+		cov = stderr.Cluster{Groups: rep.Clusters}
+	case isGN:
+		if cov, err = gaussNewtonCov(b, f, s.Formula, params, res, d.Rows); err != nil {
+			return nil, err
+		}
 	}
-	if cov == "gn" {
-		rep.Estimates, err = gaussNewtonEstimates(b, f, s.Formula, params, res, d.Rows)
-	} else {
-		rep.Estimates, err = covariance(res, cov, rep.Clusters)
-	}
+	rep.Estimates, err = covariance(res, cov, s.Level)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/nist"
+	"github.com/gomle/gomle/optim"
 )
 
 var (
@@ -52,7 +53,7 @@ func main() {
 			}
 			outcomes = append(outcomes, o)
 			if *flagCompare {
-				old, err := nist.Fit(b, p, start, estimate.NLSSpec{Method: "newton"})
+				old, err := nist.Fit(b, p, start, estimate.NLSSpec{Method: &optim.Newton{}})
 				rows = append(rows, compareRow{p, start, old, err, o})
 			}
 		}
