@@ -17,6 +17,8 @@ type Report struct {
 	// Spec is what was asked for; Formula the formula as parsed.
 	Spec    Spec
 	Formula string
+	// NLS is the parsed formula of a nonlinear regression (NLS); nil for Fit.
+	NLS *NLSFormula
 	// Design holds the rows used: Y, X, the labels, and how many rows were dropped.
 	Design *frame.Design
 	// Result is the fit; Estimates the covariance of the kind Spec.Cov asked for.
