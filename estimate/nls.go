@@ -20,7 +20,8 @@ import (
 type NLSSpec struct {
 	// Formula is "LHS ~ RHS": LHS the response (a column, or an expression of columns), RHS
 	// the mean, an expression (see package expr) whose variables are data columns, when the
-	// frame has a column of that name, and parameters otherwise.
+	// frame has a column of that name, and parameters otherwise. NLS parses it (ParseNLS);
+	// NLSFormula.Fit, which has it parsed, takes it empty.
 	Formula string
 	// Start gives every parameter's start value. Nonlinear models have no safe default
 	// start, so each parameter must have one.
