@@ -255,7 +255,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	})
 	t.Run("one cluster", func(t *testing.T) {
 		f := newFrame(t, []string{"y", "x", "g"}, []float64{1, 0, 3, 2}, []float64{1, 2, 4, 3}, []float64{5, 5, 5, 5})
-		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x", Cov: "cluster:g"})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x", Cov: stderr.Cluster{}, Cluster: "g"})
 		wantErr(t, err, "1 cluster(s)", "at least 2")
 	})
 	t.Run("singular information names the parameters", func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/stderr"
 )
 
 // memory returns the Go heap in use after a garbage collection and the process's resident
@@ -46,7 +47,7 @@ func memory() string {
 func TestPerfNLSGaussNewton(t *testing.T) {
 	b := testbackend.Get(t)
 	f := readFrame(t, "../data/misra1a.csv")
-	spec := estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))", Start: map[string]float64{"b1": 500, "b2": 1e-4}, Cov: "gn"}
+	spec := estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))", Start: map[string]float64{"b1": 500, "b2": 1e-4}, Cov: stderr.GaussNewton{}}
 	s := os.Getenv("GOMLE_PERF_FITS")
 	if s == "" {
 		s = "100,1000,3000"

@@ -12,13 +12,23 @@
 //	rep, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
 //	fmt.Println(rep)
 //
+// The choices are typed values, not strings: Spec.Cov is a stderr.Covariance (nil for OIM;
+// stderr.Cluster{} with the cluster column in Spec.Cluster, which Fit turns into groups),
+// Spec.Method an optim.Method (nil for Newton), Spec.Level the confidence level (0 for 95%):
+//
+//	estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Exposure: "service",
+//		Cov: stderr.Cluster{}, Cluster: "ship", Method: &optim.BHHH{}, Level: 0.9}
+//
+// Only the command line reads them from text (-cov cluster:ship -method bhhh -level 90).
+//
 // NLS fits a nonlinear regression whose mean is an expression over data columns and named
-// parameters, such as "y ~ b1*(1 - exp(-b2*x))".
+// parameters, such as "y ~ b1*(1 - exp(-b2*x))"; its Cov may also be stderr.GaussNewton{}.
 //
 // # Error handling
 //
-// Every function returns an error that names what is wrong: an unknown model, column or
-// covariance kind, a malformed formula, data a model cannot take (a non-binary response for
+// Every function returns an error that names what is wrong: an unknown model or column, a
+// covariance that does not fit the model (Gauss–Newton outside NLS, a cluster covariance without
+// its column), a confidence level outside (0, 1), a malformed formula, data a model cannot take (a non-binary response for
 // logit, negative counts, non-positive durations or exposures), a singular information matrix
 // (with the parameters involved). A fit that does not converge is not an error: the report
 // carries the optimizer's status and says so.

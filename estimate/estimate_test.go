@@ -1,6 +1,7 @@
 package estimate_test
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
+	"github.com/gomle/gomle/stderr"
 )
 
 func readFrame(t *testing.T, path string) *frame.Frame {
@@ -34,6 +36,43 @@ func coef(t *testing.T, rep *estimate.Report, name string) (float64, float64) {
 	return rep.Estimates.Params[i], rep.Estimates.SE[i]
 }
 
+// TestLevel fits Spector's logit with Level 0.9: every interval of the coefficients and of the
+// marginal effects is value ± 1.6448536269514722·SE (the standard normal's 0.95 quantile), the
+// table heads say [0.05 and 0.95], and the JSON report carries the level.
+func TestLevel(t *testing.T) {
+	const z95 = 1.6448536269514722
+	rep, err := estimate.Fit(testbackend.Get(t), readFrame(t, "../data/spector.csv"),
+		estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI", Level: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, m := rep.Estimates, rep.Margins
+	if e.Level != 0.9 || m.Estimates.Level != 0.9 {
+		t.Errorf("levels %v and %v, want 0.9", e.Level, m.Estimates.Level)
+	}
+	for i := range e.Params {
+		if lo := e.Params[i] - z95*e.SE[i]; !closeTo(e.Lower[i], lo, 1e-14) {
+			t.Errorf("%s: lower bound %v, want %v", e.Labels[i], e.Lower[i], lo)
+		}
+	}
+	for i := range m.Effect {
+		if hi := m.Effect[i] + z95*m.SE[i]; !closeTo(m.Upper[i], hi, 1e-14) {
+			t.Errorf("effect of %s: upper bound %v, want %v", m.Labels[i], m.Upper[i], hi)
+		}
+	}
+	if text := rep.String(); strings.Count(text, "[0.05") != 2 || strings.Count(text, "0.95]") != 2 {
+		t.Errorf("the coefficient and margins tables do not both head their intervals [0.05, 0.95]:\n%s", text)
+	}
+	js, err := rep.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Level float64 }
+	if err := json.Unmarshal(js, &got); err != nil || got.Level != 0.9 {
+		t.Errorf("JSON level %v (%v)", got.Level, err)
+	}
+}
+
 // TestNLSMisra1a fits NIST StRD's Misra1a, y = b1(1 − exp(−b2·x)), from NIST's first start and
 // compares with the certified values by the log relative error, LRE = −log10(|b − c|/|c|),
 // which must be at least 6 (NIST certifies 11 digits).
@@ -54,14 +93,14 @@ func TestNLSMisra1a(t *testing.T) {
 	if rss := 14 * sigma * sigma; !closeTo(rss, 1.2455138894e-01, 1e-6) {
 		t.Errorf("RSS %.12g, certified 1.2455138894E-01", rss)
 	}
-	// Cov "gn" gives the Gauss–Newton standard errors NIST certifies.
+	// Cov stderr.GaussNewton{} gives the Gauss–Newton standard errors NIST certifies.
 	gn, err := estimate.NLS(testbackend.Get(t), f, estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))",
-		Start: map[string]float64{"b1": 500, "b2": 1e-4}, Cov: "gn"})
+		Start: map[string]float64{"b1": 500, "b2": 1e-4}, Cov: stderr.GaussNewton{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range []float64{2.7070075241e+00, 7.2668688436e-06} {
-		if se := gn.Estimates.SE[i]; gn.Estimates.Kind != "Gauss-Newton" || !closeTo(se, c, 1e-6) {
+		if se := gn.Estimates.SE[i]; gn.Estimates.Kind.String() != "Gauss-Newton" || !closeTo(se, c, 1e-6) {
 			t.Errorf("%s SE of %s = %.10g, certified %.10g", gn.Estimates.Kind, gn.Estimates.Labels[i], se, c)
 		}
 	}
@@ -81,10 +120,12 @@ func TestErrors(t *testing.T) {
 		{"unknown model", estimate.Spec{Model: "lgoit", Formula: "accident ~ yr_con"}, `unknown model "lgoit"`},
 		{"unknown column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_cn"}, "yr_cn"},
 		{"non-binary logit", estimate.Spec{Model: "logit", Formula: "accident ~ yr_con"}, "logit needs accident to be 0 or 1"},
-		{"bad covariance", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "hc3"}, `unknown covariance "hc3"`},
-		{"Gauss-Newton outside nls", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "gn"}, "not poisson"},
-		{"cluster without column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: "cluster:"}, "names no column"},
-		{"bad method", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Method: "simplex"}, `unknown method "simplex"`},
+		{"Gauss-Newton outside nls", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.GaussNewton{}}, "not poisson"},
+		{"cluster without column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.Cluster{}}, "names no column"},
+		{"cluster column without cluster", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.Robust{}, Cluster: "ship"}, `Cluster names column "ship", but the covariance is Robust`},
+		{"cluster groups given", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.Cluster{Groups: []int{1, 2}}, Cluster: "ship"}, "name the cluster column in Cluster instead"},
+		{"unknown cluster column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.Cluster{}, Cluster: "shipp"}, "shipp"},
+		{"level above 1", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Level: 90}, "confidence level 90"},
 		{"offset and exposure", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Offset: "service", Exposure: "service"}, "not both"},
 		{"tobit without limits", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con"}, "lower or an upper censoring limit"},
 		{"tobit limits reversed", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con", Options: likelihoods.Options{Lower: &ten, Upper: new(float64)}}, "must be below"},
@@ -109,6 +150,8 @@ func TestErrors(t *testing.T) {
 		{"unused start", estimate.NLSSpec{Formula: "y ~ b1*x", Start: map[string]float64{"b1": 1, "b3": 2}}, "start values for b3"},
 		{"no parameters", estimate.NLSSpec{Formula: "y ~ x"}, "has no parameters"},
 		{"non-finite start", estimate.NLSSpec{Formula: "y ~ b1*log(x - 1000)", Start: map[string]float64{"b1": 1}}, "at the start values in data row 1"},
+		{"Gauss-Newton with J", estimate.NLSSpec{Formula: "y ~ b1*x", Start: map[string]float64{"b1": 1}, Cov: stderr.GaussNewton{RSS: 1}}, "give Cov stderr.GaussNewton{}"},
+		{"level 0.9 percent", estimate.NLSSpec{Formula: "y ~ b1*x", Start: map[string]float64{"b1": 1}, Level: -0.9}, "confidence level -0.9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := estimate.NLS(b, misra, tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -8,93 +8,77 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gomle/gomle/expr"
-	"github.com/gomle/gomle/expr/exprgraph"
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
 // NLSSpec describes a nonlinear regression yᵢ = f(xᵢ, b) + εᵢ with normal errors.
 type NLSSpec struct {
 	// Formula is "LHS ~ RHS": LHS the response (a column, or an expression of columns), RHS
 	// the mean, an expression (see package expr) whose variables are data columns, when the
-	// frame has a column of that name, and parameters otherwise.
+	// frame has a column of that name, and parameters otherwise. NLS parses it (ParseNLS);
+	// NLSFormula.Fit, which has it parsed, takes it empty.
 	Formula string
 	// Start gives every parameter's start value. Nonlinear models have no safe default
 	// start, so each parameter must have one.
 	Start map[string]float64
-	// Cov is as in Spec ("oim" by default), or "gn" for the Gauss–Newton covariance
-	// s²(JᵀJ)⁻¹, s² = RSS/(n−p), that NIST certifies and R's nls reports (GaussNewtonAt).
-	// Method is as in Spec, but empty means optim.TrustRegion.
-	Cov, Method string
+	// Cov and Cluster are as in Spec (nil Cov: OIM), and Cov may also be stderr.GaussNewton{},
+	// the Gauss–Newton covariance s²(JᵀJ)⁻¹, s² = RSS/(n−p), that NIST certifies and R's nls
+	// reports: NLS fills in its Jacobian and residual sum of squares at the estimates.
+	Cov     stderr.Covariance
+	Cluster string
+	// Method is as in Spec, but nil means optim.TrustRegion.
+	Method optim.Method
+	// Level is the confidence level of the intervals, as in Spec: 0 means 0.95.
+	Level float64
 	// Settings go to mlx.Fit; Settings.Start is built from Start.
 	Settings mlx.Settings
 }
 
-// dataPrefix keeps the mlx names of data columns apart from the response "y".
-const dataPrefix = "data:"
-
 // NLS fits the nonlinear regression by maximum likelihood, on the rows of f with no missing
 // value in the columns the formula uses (listwise deletion). The parameters are ordered by
 // name, with numeric suffixes in numeric order (b2 before b10), and followed by σ, whose
-// maximum likelihood estimate is √(SSR/n).
+// maximum likelihood estimate is √(SSR/n). It parses s.Formula once (ParseNLS) and fits it
+// (NLSFormula.Fit); the Report keeps the parsed formula.
 func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
+	nf, err := ParseNLS(s.Formula, f)
+	if err != nil {
+		return nil, err
+	}
+	return nf.Fit(b, f, s)
+}
+
+// Fit fits the regression to the rows of f as NLS does, with the settings of s; s.Formula may
+// be empty, and otherwise must be the text nf was parsed from. The Gauss–Newton covariance
+// (s.Cov stderr.GaussNewton{}) is computed at the estimates on the rows used, with J from the
+// same mean graph the fit differentiates.
+func (nf *NLSFormula) Fit(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if f == nil {
 		return nil, fmt.Errorf("estimate: no data")
 	}
-	lhsText, rhsText, ok := strings.Cut(s.Formula, "~")
-	if !ok {
-		return nil, fmt.Errorf("estimate: nls formula %q has no \"~\"; write \"y ~ mean expression\"", s.Formula)
+	if s.Formula != "" && s.Formula != nf.text {
+		return nil, fmt.Errorf("estimate: NLSSpec.Formula %q is not the formula being fitted, %q; leave it empty", s.Formula, nf.text)
 	}
-	lhs, err := expr.Parse(lhsText)
-	if err != nil {
-		return nil, fmt.Errorf("estimate: the left side of %q: %w", s.Formula, err)
+	gn, isGN := s.Cov.(stderr.GaussNewton)
+	if isGN && (gn.J != nil || gn.RSS != 0) {
+		return nil, fmt.Errorf("estimate: NLS computes the Gauss–Newton Jacobian and RSS at the estimates itself; give Cov stderr.GaussNewton{}")
 	}
-	rhs, err := expr.Parse(rhsText)
-	if err != nil {
-		return nil, fmt.Errorf("estimate: the right side of %q: %w", s.Formula, err)
-	}
-	cov, cluster, err := parseCov(s.Cov)
+	isCluster, err := checkChoices(s.Cov, s.Cluster, s.Level)
 	if err != nil {
 		return nil, err
 	}
-	method, err := parseMethod(s.Method)
-	if err != nil {
-		return nil, err
-	}
-	if s.Method == "" {
+	method := s.Method
+	if method == nil {
 		// Nonlinear least squares needs a scale-free stop and safeguarded steps: with it,
-		// every NIST StRD problem shipped in data/nist converges from both starts (docs/NIST.md).
+		// every NIST StRD problem shipped in data/nist converges from both starts but two
+		// (docs/NIST.md).
 		method = &optim.TrustRegion{}
 	}
-	columns := map[string][]float64{}
-	var params []string
-	for _, name := range rhs.Vars() {
-		if col, err := f.Column(name); err == nil {
-			columns[name] = col
-		} else {
-			params = append(params, name)
-		}
-	}
-	for _, name := range append(lhs.Vars(), cluster) {
-		if name == "" {
-			continue
-		}
-		col, err := f.Column(name)
-		if err != nil {
-			return nil, fmt.Errorf("estimate: nls: %w", err)
-		}
-		columns[name] = col
-	}
-	if len(params) == 0 {
-		return nil, fmt.Errorf("estimate: the mean %s has no parameters: every name in it is a data column", rhs)
-	}
-	sortNatural(params)
+	params := nf.Params
 	for _, p := range params {
 		if _, ok := s.Start[p]; !ok {
 			return nil, fmt.Errorf("estimate: parameter %s has no start value (give -start %s=VALUE); if %s is meant to be a data column, the data have none of that name (columns: %s)",
@@ -110,53 +94,45 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if len(extra) > 0 {
 		sort.Strings(extra)
 		return nil, fmt.Errorf("estimate: start values for %s, which the mean %s does not use as parameters (parameters: %s)",
-			strings.Join(extra, ", "), rhs, strings.Join(params, ", "))
+			strings.Join(extra, ", "), nf.Mean, strings.Join(params, ", "))
 	}
 
+	// The rows to use: complete in the formula's columns and the cluster column.
+	columns := map[string][]float64{}
+	for _, name := range append(slices.Clone(nf.Vars), s.Cluster) {
+		if name == "" {
+			continue
+		}
+		col, err := f.Column(name)
+		if err != nil {
+			return nil, fmt.Errorf("estimate: nls: %w", err)
+		}
+		columns[name] = col
+	}
 	d, kept := completeRows(f.Len(), columns)
 	if len(kept) == 0 {
 		return nil, fmt.Errorf("estimate: no complete rows to fit (%d dropped for missing values)", d.Dropped)
 	}
 	n := len(kept)
-	sub := map[string][]float64{}
-	for name, col := range columns {
-		v := make([]float64, n)
-		for i, r := range kept {
-			v[i] = col[r]
-		}
-		sub[name] = v
-	}
-	if d.Y, err = lhs.Eval(sub, n); err != nil {
-		return nil, fmt.Errorf("estimate: %w", err)
+	var sub map[string][]float64
+	if d.Y, sub, err = nf.data(f, kept); err != nil {
+		return nil, err
 	}
 	for i, y := range d.Y {
 		if !isFinite(y) {
-			return nil, fmt.Errorf("estimate: nls needs the response %s to be finite; data row %d has %g", lhs, d.Rows[i]+1, y)
+			return nil, fmt.Errorf("estimate: nls needs the response %s to be finite; data row %d has %g", nf.Response, d.Rows[i]+1, y)
 		}
 	}
 	d.Names = params
-	start, err := nlsStart(rhs, params, s.Start, sub, d)
+	start, err := nlsStart(nf, s.Start, sub, d)
 	if err != nil {
 		return nil, err
 	}
 
-	cols := []mlx.Column{mlx.Vector("y", d.Y)}
-	for _, name := range rhs.Vars() {
-		if v, ok := sub[name]; ok {
-			cols = append(cols, mlx.Vector(dataPrefix+name, v))
-		}
-	}
-	model := likelihoods.NLS(params, func(p mlx.Params, data mlx.Data) *graph.Node {
-		return exprgraph.Node(rhs, func(name string) (*graph.Node, error) {
-			if _, ok := sub[name]; ok {
-				return data.Get(dataPrefix + name), nil
-			}
-			return p.Scalar(name), nil
-		})
-	})
-	ds, err := mlx.NewDataset(cols...)
+	model := likelihoods.NLS(params, nf.meanGraph)
+	ds, err := nf.dataset(d.Y, sub)
 	if err != nil {
-		return nil, fmt.Errorf("estimate: %w", err)
+		return nil, err
 	}
 	settings := s.Settings
 	settings.Start = start
@@ -164,23 +140,35 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Spec: Spec{Model: "nls", Formula: s.Formula, Cov: s.Cov, Method: s.Method}, Formula: lhs.String() + " ~ " + rhs.String(),
-		Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(), AIC: stderr.AIC(res), BIC: stderr.BIC(res)}
-	if cluster != "" {
-		rep.Clusters = groupCodes(sub[cluster])
+	spec := Spec{Model: "nls", Formula: nf.text, Cov: s.Cov, Cluster: s.Cluster, Method: s.Method, Level: s.Level}
+	rep := &Report{Spec: spec, Formula: nf.String(), NLS: nf, Design: d, Result: res,
+		LLNull: math.NaN(), PseudoR2: math.NaN(), AIC: stderr.AIC(res), BIC: stderr.BIC(res)}
+	cov := s.Cov
+	switch {
+	case isCluster:
+		rep.Clusters = groupCodes(pick(columns[s.Cluster], kept))
+		cov = stderr.Cluster{Groups: rep.Clusters}
+	case isGN:
+		if cov, err = nf.gaussNewton(b, ds, d.Y, sub, res.Estimates[:len(params)]); err != nil {
+			return nil, err
+		}
 	}
-	if cov == "gn" {
-		rep.Estimates, err = gaussNewtonEstimates(b, f, s.Formula, params, res, d.Rows)
-	} else {
-		rep.Estimates, err = covariance(res, cov, rep.Clusters)
-	}
-	if err != nil {
+	if rep.Estimates, err = covariance(res, cov, s.Level); err != nil {
 		return nil, err
 	}
 	ssr := float64(n) * res.Estimates[len(res.Estimates)-1] * res.Estimates[len(res.Estimates)-1]
 	rep.Notes = append(rep.Notes, fmt.Sprintf("Residual sum of squares %.10g; residual standard deviation √(SSR/(n−p)) = %.6g (sigma is the MLE √(SSR/n)).",
 		ssr, math.Sqrt(ssr/float64(n-len(params)))))
 	return rep, nil
+}
+
+// pick returns the values of col at the given rows.
+func pick(col []float64, rows []int) []float64 {
+	out := make([]float64, len(rows))
+	for i, r := range rows {
+		out[i] = col[r]
+	}
+	return out
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -211,24 +199,19 @@ func completeRows(n int, columns map[string][]float64) (*frame.Design, []int) {
 // nlsStart returns the start vector: the given parameter values, then σ as the root mean
 // squared residual at them. It returns an error naming the first row where the mean is not
 // finite at the start.
-func nlsStart(rhs *expr.Expr, params []string, values map[string]float64, data map[string][]float64, d *frame.Design) ([]float64, error) {
-	vars := map[string][]float64{}
-	for k, v := range data {
-		vars[k] = v
-	}
-	start := make([]float64, 0, len(params)+1)
-	for _, p := range params {
-		vars[p] = []float64{values[p]}
+func nlsStart(nf *NLSFormula, values map[string]float64, data map[string][]float64, d *frame.Design) ([]float64, error) {
+	start := make([]float64, 0, len(nf.Params)+1)
+	for _, p := range nf.Params {
 		start = append(start, values[p])
 	}
-	mean, err := rhs.Eval(vars, len(d.Y))
+	mean, err := nf.meanAt(data, len(d.Y), start)
 	if err != nil {
-		return nil, fmt.Errorf("estimate: %w", err)
+		return nil, err
 	}
 	ssr := 0.0
 	for i, m := range mean {
 		if !isFinite(m) {
-			return nil, fmt.Errorf("estimate: the mean %s is %g at the start values in data row %d; choose other start values", rhs, m, d.Rows[i]+1)
+			return nil, fmt.Errorf("estimate: the mean %s is %g at the start values in data row %d; choose other start values", nf.Mean, m, d.Rows[i]+1)
 		}
 		ssr += (d.Y[i] - m) * (d.Y[i] - m)
 	}

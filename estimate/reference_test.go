@@ -11,6 +11,7 @@ import (
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -105,22 +106,22 @@ func TestReferences(t *testing.T) {
 		},
 		{
 			name: "ships_poisson_exposure", refs: []string{"ships_poisson_exposure.json"}, data: "ships.csv",
-			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Exposure: "service", Cov: "cluster:ship"},
+			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Exposure: "service", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
 			name: "ships_negbin2_exposure", refs: []string{"ships_negbin2_exposure.json"}, data: "ships.csv",
-			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79", Exposure: "service", Cov: "cluster:ship"},
+			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79", Exposure: "service", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
 			name: "ships_poisson", refs: []string{"ships_poisson.json"}, data: "ships.csv",
-			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Cov: "cluster:ship"},
+			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
 			name: "ships_negbin2", refs: []string{"ships_negbin2.json"}, data: "ships.csv",
-			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79", Cov: "cluster:ship"},
+			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
@@ -153,7 +154,7 @@ func TestReferences(t *testing.T) {
 			// below the rounding of ℓ, and the Newton decrement is still above 1e-12. The trust
 			// region converges (decrement 1.5e-17).
 			name: "randhie_negbin2", refs: []string{"randhie_negbin2.json"}, data: "randhie.csv",
-			spec:  estimate.Spec{Model: "nbreg", Formula: "mdvis ~ " + strings.Join(randHIEVars, " + "), Method: "trust"},
+			spec:  estimate.Spec{Model: "nbreg", Formula: "mdvis ~ " + strings.Join(randHIEVars, " + "), Method: &optim.TrustRegion{}},
 			names: map[string]string{"const": "Intercept"},
 			// SE(ln α) is printed to six significant digits: half a unit in the sixth digit of
 			// 0.0143932 is 5e-8, 3.47e-6 relative.
@@ -302,7 +303,7 @@ func (c *refCheck) params(ref reftest.Result, values []float64) []float64 {
 // report's own when its Cov asks for that kind, else computed by stderr from the same fit.
 func (c *refCheck) standardErrors(kind string) []float64 {
 	c.t.Helper()
-	if c.rep.Estimates.Kind == kind {
+	if c.rep.Estimates.Kind.String() == kind {
 		return c.rep.Estimates.SE
 	}
 	var est *stderr.Estimates
@@ -311,7 +312,7 @@ func (c *refCheck) standardErrors(kind string) []float64 {
 	case "OIM":
 		est, err = stderr.Hessian(c.rep.Result)
 	case "Robust":
-		est, err = stderr.Robust(c.rep.Result)
+		est, err = stderr.New(c.rep.Result, stderr.Robust{}, nil)
 	default:
 		c.t.Fatalf("the reference has %s SEs: fit with that Cov", kind)
 	}

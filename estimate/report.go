@@ -9,7 +9,6 @@ import (
 
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/mlx"
-	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 )
 
@@ -18,6 +17,8 @@ type Report struct {
 	// Spec is what was asked for; Formula the formula as parsed.
 	Spec    Spec
 	Formula string
+	// NLS is the parsed formula of a nonlinear regression (NLS); nil for Fit.
+	NLS *NLSFormula
 	// Design holds the rows used: Y, X, the labels, and how many rows were dropped.
 	Design *frame.Design
 	// Result is the fit; Estimates the covariance of the kind Spec.Cov asked for.
@@ -39,54 +40,38 @@ type Report struct {
 	Notes []string
 }
 
-// parseCov splits "oim", "opg", "robust", "gn" or "cluster:COLUMN" into the kind and the column.
-func parseCov(s string) (kind, column string, err error) {
-	switch kind, column, _ = strings.Cut(strings.TrimSpace(s), ":"); kind {
-	case "", "oim":
-		return "oim", "", nil
-	case "opg", "robust", "gn":
-		if column == "" {
-			return kind, "", nil
-		}
-	case "cluster":
-		if column = strings.TrimSpace(column); column != "" {
-			return kind, column, nil
-		}
-		return "", "", fmt.Errorf("estimate: covariance %q names no column; write cluster:COLUMN", s)
+// checkChoices checks the covariance, cluster column and confidence level of a spec before
+// any fit, and reports whether the covariance is a Cluster, whose groups come from the column.
+func checkChoices(cov stderr.Covariance, column string, level float64) (cluster bool, err error) {
+	if level != 0 && !(level > 0 && level < 1) {
+		return false, fmt.Errorf("estimate: confidence level %v: want a value strictly between 0 and 1, such as 0.95 (0 means 0.95)", level)
 	}
-	return "", "", fmt.Errorf("estimate: unknown covariance %q (oim, opg, robust, cluster:COLUMN, or gn for nls)", s)
+	c, cluster := cov.(stderr.Cluster)
+	switch {
+	case cluster && c.Groups != nil:
+		return false, fmt.Errorf("estimate: stderr.Cluster with Groups: name the cluster column in Cluster instead, and the fit numbers the groups of the rows it keeps")
+	case cluster && column == "":
+		return false, fmt.Errorf("estimate: the cluster covariance names no column; set Cluster to the column that identifies the clusters")
+	case !cluster && column != "":
+		return false, fmt.Errorf("estimate: Cluster names column %q, but the covariance is %v; set Cov to stderr.Cluster{} for cluster-robust errors", column, covName(cov))
+	}
+	return cluster, nil
 }
 
-// parseMethod returns the optimizer named s, Newton for "" (the ready-made models' default:
-// their log-likelihoods are concave or nearly so, and Newton with the exact Hessian is what
-// Stata's ml does; NLS defaults to the trust region instead).
-func parseMethod(s string) (optim.Method, error) {
-	switch strings.ToLower(s) {
-	case "", "newton":
-		return &optim.Newton{}, nil
-	case "trust", "trust-region":
-		return &optim.TrustRegion{}, nil
-	case "bfgs":
-		return &optim.BFGS{}, nil
-	case "lbfgs", "l-bfgs":
-		return &optim.LBFGS{}, nil
-	case "bhhh":
-		return &optim.BHHH{}, nil
+// covName names a covariance choice, nil being the default, OIM.
+func covName(cov stderr.Covariance) string {
+	if cov == nil {
+		return stderr.OIM{}.String()
 	}
-	return nil, fmt.Errorf("estimate: unknown method %q (trust, newton, bfgs, lbfgs or bhhh)", s)
+	return cov.String()
 }
 
-// covariance returns the estimates with the covariance of the given kind.
-func covariance(res *mlx.Result, kind string, clusters []int) (*stderr.Estimates, error) {
-	switch kind {
-	case "opg":
-		return stderr.OPG(res)
-	case "robust":
-		return stderr.Robust(res)
-	case "cluster":
-		return stderr.Cluster(res, clusters)
+// covariance returns the estimates with the covariance cov (nil: OIM) at the confidence level.
+func covariance(res *mlx.Result, cov stderr.Covariance, level float64) (*stderr.Estimates, error) {
+	if cov == nil {
+		cov = stderr.OIM{}
 	}
-	return stderr.Hessian(res)
+	return stderr.New(res, cov, &stderr.Settings{Level: level})
 }
 
 // groupCodes numbers the distinct values of a cluster column.
@@ -124,7 +109,7 @@ func (r *Report) header() []string {
 		for _, c := range r.Clusters {
 			g[c] = true
 		}
-		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", len(g), strings.TrimPrefix(r.Spec.Cov, "cluster:")))
+		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", len(g), r.Spec.Cluster))
 	}
 	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s); backend %s.",
 		res.Method, res.Status, res.Iterations, res.Runtime.Seconds(), res.Backend))
@@ -183,6 +168,7 @@ type jsonReport struct {
 	LLNull, LRChi2, LRPValue, PseudoR2                          *float64
 	LRDF                                                        *int
 	AIC, BIC, Seconds                                           float64
+	Level                                                       float64 // of the intervals Low, High
 	Coefficients                                                []Coef
 	MarginalEffects                                             []Coef `json:",omitempty"`
 	Notes                                                       []string
@@ -192,10 +178,10 @@ type jsonReport struct {
 func (r *Report) JSON() ([]byte, error) {
 	res, e := r.Result, r.Estimates
 	j := jsonReport{
-		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind, Method: res.Method, Status: res.Status.String(),
+		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind.String(), Method: res.Method, Status: res.Status.String(),
 		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
 		Parameters: len(res.Estimates), Iterations: res.Iterations, Converged: res.Status.Converged(),
-		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Notes: r.Notes,
+		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Level: e.Level, Notes: r.Notes,
 	}
 	if !math.IsNaN(r.LLNull) {
 		j.LLNull, j.LRChi2, j.LRPValue, j.LRDF = &r.LLNull, &r.LR.Stat, &r.LR.P, &r.LR.DF

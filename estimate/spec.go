@@ -8,6 +8,7 @@ import (
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
 )
@@ -33,13 +34,24 @@ type Spec struct {
 	// Options are the model's own settings (mlogit's base outcome, tobit's limits); a model
 	// refuses an option it does not take.
 	Options likelihoods.Options
-	// Cov is the covariance of the estimates: "oim" (the default, the inverse observed
-	// information), "opg", "robust" (Stata's vce(robust)) or "cluster:COLUMN" (Stata's
-	// vce(cluster COLUMN)); NLSSpec also takes "gn", the Gauss–Newton covariance.
-	Cov string
-	// Method is the optimizer: "newton" (the default), "trust" (optim.TrustRegion), "bfgs",
-	// "lbfgs" or "bhhh" (optim.BHHH, Stata's technique(bhhh)).
-	Method string
+	// Cov chooses the covariance of the estimates: nil (the default) or stderr.OIM{}, the
+	// inverse observed information; stderr.OPG{}; stderr.Robust{}, Stata's vce(robust);
+	// stderr.Sandwich{}; or stderr.Cluster{} with the column named in Cluster, Stata's
+	// vce(cluster COLUMN). Fit fills in the cluster's groups from that column, on the rows it
+	// keeps. Any other stderr.Covariance is used as it is; stderr.GaussNewton{} is for NLS.
+	Cov stderr.Covariance
+	// Cluster names the column whose values identify the clusters of Cov stderr.Cluster{}; a
+	// row with no value in it is dropped, as for the model's own variables. Empty for the
+	// other covariances.
+	Cluster string
+	// Method is the optimizer: nil for the default, optim.Newton (gonum's Newton method with
+	// the exact Hessian, what Stata's ml does; NLSSpec's default is optim.TrustRegion), or any
+	// optim.Method: optim.TrustRegion, optim.BFGS, optim.LBFGS, optim.BHHH (Stata's
+	// technique(bhhh)), or one of the caller's own.
+	Method optim.Method
+	// Level is the confidence level of the intervals, of the estimates and of the marginal
+	// effects, strictly between 0 and 1 (stderr.Settings.Level): 0 means 0.95.
+	Level float64
 	// Margins chooses the marginal effects reported for models that declare predictions.
 	Margins MarginsChoice
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
@@ -80,16 +92,16 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if f == nil {
 		return nil, fmt.Errorf("estimate: no data")
 	}
-	cov, cluster, err := parseCov(s.Cov)
+	if _, ok := s.Cov.(stderr.GaussNewton); ok {
+		return nil, fmt.Errorf("estimate: the Gauss–Newton covariance is for nonlinear regression (NLS), not %s", s.Model)
+	}
+	cluster, err := checkChoices(s.Cov, s.Cluster, s.Level)
 	if err != nil {
 		return nil, err
 	}
-	if cov == "gn" {
-		return nil, fmt.Errorf("estimate: the Gauss–Newton covariance (gn) is for nonlinear regression (NLS), not %s", s.Model)
-	}
-	method, err := parseMethod(s.Method)
-	if err != nil {
-		return nil, err
+	method := s.Method
+	if method == nil {
+		method = &optim.Newton{}
 	}
 	if s.Offset != "" && s.Exposure != "" {
 		return nil, fmt.Errorf("estimate: set Offset or Exposure, not both")
@@ -99,7 +111,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		return nil, err
 	}
 	var extra []string
-	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, cluster} {
+	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster} {
 		if c != "" && !slices.Contains(extra, c) {
 			extra = append(extra, c)
 		}
@@ -149,10 +161,12 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
 		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes}
-	if cluster != "" {
-		rep.Clusters = groupCodes(d.Extra[cluster])
+	cov := s.Cov
+	if cluster {
+		rep.Clusters = groupCodes(d.Extra[s.Cluster])
+		cov = stderr.Cluster{Groups: rep.Clusters}
 	}
-	if rep.Estimates, err = covariance(res, cov, rep.Clusters); err != nil {
+	if rep.Estimates, err = covariance(res, cov, s.Level); err != nil {
 		return nil, err
 	}
 	if res.Status.Converged() {

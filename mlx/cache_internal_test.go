@@ -149,7 +149,7 @@ func TestCacheKeepsProgramsInUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := ev.paramTensors(u)
+	params := blockTensors(ev.model, u)
 	defer finalize(params)
 	args, done, err := ev.args(0, params)
 	if err != nil {

@@ -17,6 +17,10 @@
 //
 // Package stderr turns a Result into standard errors, tests and tables.
 //
+// Beyond log-likelihoods, Jacobian evaluates any per-observation Function of named blocks and
+// data, fᵢ(θ), with its exact Jacobian ∂fᵢ/∂θ (n×p), compiled and chunk by chunk: the mean of a
+// nonlinear regression, whose Jacobian gives the Gauss–Newton covariance (stderr.GaussNewton).
+//
 // # Parameters and transforms
 //
 // Optimizers work on a flat vector of unconstrained values u, in block order. A Positive block

@@ -325,7 +325,7 @@ func (ev *Evaluator) Precompile() error {
 	sets := cache.acquire(ev)
 	defer cache.release(sets)
 	return guard.Run(func() error {
-		params := ev.paramTensors(make([]float64, ev.model.NumParams()))
+		params := blockTensors(ev.model, make([]float64, ev.model.NumParams()))
 		defer finalize(params)
 		for _, kind := range []program{progValue, progValueGrad, progHessian} {
 			done := make([]bool, len(sets))
@@ -356,11 +356,11 @@ func (ev *Evaluator) Precompile() error {
 	})
 }
 
-// paramTensors returns one tensor per block of u.
-func (ev *Evaluator) paramTensors(u []float64) []*tensors.Tensor {
-	ts := make([]*tensors.Tensor, len(ev.model.Blocks))
+// blockTensors returns one tensor per block of m, cut from the flat vector u.
+func blockTensors(m *Model, u []float64) []*tensors.Tensor {
+	ts := make([]*tensors.Tensor, len(m.Blocks))
 	off := 0
-	for i, b := range ev.model.Blocks {
+	for i, b := range m.Blocks {
 		ts[i] = tensors.FromFlatDataAndDimensions(slices.Clone(u[off:off+b.Size]), b.Size)
 		off += b.Size
 	}
@@ -395,7 +395,7 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 	sets := cache.acquire(ev)
 	defer cache.release(sets)
 	err := guard.Run(func() error {
-		params := ev.paramTensors(u)
+		params := blockTensors(ev.model, u)
 		defer finalize(params)
 		for c := range ev.data.chunks {
 			e, err := sets[ev.chunkProgs[c]].exec(kind)

@@ -201,12 +201,7 @@ func (pr *Predictor) run(key predictKey, data *Dataset, theta, dir []float64, ea
 		if err != nil {
 			return err
 		}
-		var params []*tensors.Tensor
-		off := 0
-		for _, b := range m.Blocks {
-			params = append(params, tensors.FromFlatDataAndDimensions(slices.Clone(theta[off:off+b.Size]), b.Size))
-			off += b.Size
-		}
+		params := blockTensors(m, theta)
 		defer finalize(params)
 		start := 0
 		for c, rows := range data.rows {

@@ -17,8 +17,10 @@ import (
 type Estimates struct {
 	// Result is the fit the estimates come from.
 	Result *mlx.Result
-	// Kind names the covariance estimator: "OIM", "OPG", "Sandwich", "Robust" or "Cluster".
-	Kind string
+	// Kind is the covariance estimator, OIM{}, OPG{}, Robust{}, ...: its String names it in
+	// tables and JSON ("OIM", "OPG", "Robust", "Cluster", "Gauss-Newton"). Tell the kinds apart
+	// with a type switch: Cluster holds a slice, so == on two Clusters panics.
+	Kind Covariance
 	// Labels, Params, SE, Z, P, Lower and Upper have one entry per parameter, in flat order.
 	Labels []string
 	Params []float64
@@ -31,126 +33,91 @@ type Estimates struct {
 	// completeness, as Stata and statsmodels do.
 	Z, P []float64
 	// Lower and Upper bound the confidence interval at Level. Identity blocks get the Wald
-	// interval θ ± z·SE. Positive blocks get the interval of log θ, transformed back, so it
-	// stays inside the block's domain (Stata does the same for /sigma).
+	// interval θ ± z·SE, z the standard normal's 1 − (1 − Level)/2 quantile. Positive blocks
+	// get the interval of log θ, transformed back, so it stays inside the block's domain (Stata
+	// does the same for /sigma).
 	Lower, Upper []float64
-	// Level is the confidence level of the intervals, 0.95.
+	// Level is the confidence level of the intervals (Settings.Level), 0.95 by default.
 	Level float64
 }
 
-// Level95 is the confidence level of the intervals Estimates report.
+// Level95 is the default confidence level of the intervals, 95%.
 const Level95 = 0.95
 
+// Settings are the options of New. The zero value, and a nil *Settings, mean the defaults.
+type Settings struct {
+	// Level is the confidence level of the intervals of the estimates, of the marginal effects
+	// built on them and of their tables, strictly between 0 and 1. Zero means Level95.
+	Level float64
+}
+
+// level returns the confidence level s asks for, or an error if it is out of range.
+func (s *Settings) level() (float64, error) {
+	if s == nil || s.Level == 0 {
+		return Level95, nil
+	}
+	if !(s.Level > 0 && s.Level < 1) {
+		return 0, fmt.Errorf("stderr: confidence level %v: want a value strictly between 0 and 1, such as 0.95", s.Level)
+	}
+	return s.Level, nil
+}
+
+// New returns the estimates of the fit res with the covariance cov, mapped from the optimizer's
+// unconstrained scale to the natural scale by the delta method, with z tests, p-values and
+// confidence intervals at the level s asks for (nil s: the defaults, 95%).
+//
+// It returns an error if res or cov is nil, if the level is not strictly between 0 and 1, or
+// the error of the estimator: a *SingularError naming the parameters involved when the matrix to
+// invert is singular or not positive definite, or one naming a Cluster's or a GaussNewton's
+// input that does not fit res.
+func New(res *mlx.Result, cov Covariance, s *Settings) (*Estimates, error) {
+	if err := checkResult(res); err != nil {
+		return nil, err
+	}
+	if cov == nil {
+		return nil, fmt.Errorf("stderr: nil covariance estimator; use OIM{} for the default")
+	}
+	level, err := s.level()
+	if err != nil {
+		return nil, err
+	}
+	covU, err := cov.Unconstrained(res)
+	if err != nil {
+		return nil, err
+	}
+	if p := covU.SymmetricDim(); p != len(res.Estimates) {
+		return nil, fmt.Errorf("stderr: %v covariance is %d×%d, the model has %d parameters", cov, p, p, len(res.Estimates))
+	}
+	return newEstimates(res, cov, covU, level), nil
+}
+
 // Hessian returns the estimates with the covariance from the inverse observed information,
-// −H⁻¹, H the exact Hessian of the log-likelihood at the estimates. This is Stata's "oim" and
-// statsmodels' default for maximum likelihood models.
+// New(res, OIM{}, nil): Stata's default and statsmodels' for maximum likelihood models.
 //
 // It returns an error if the fit has no Hessian (Settings.SkipHessian), and a *SingularError
 // naming the parameters involved if −H is singular or not positive definite (the estimates are
 // then not at a strict maximum).
-func Hessian(res *mlx.Result) (*Estimates, error) {
-	covU, err := inverseInformation(res)
-	if err != nil {
-		return nil, err
-	}
-	return newEstimates(res, "OIM", covU)
-}
+func Hessian(res *mlx.Result) (*Estimates, error) { return New(res, OIM{}, nil) }
 
-// OPG returns the estimates with the covariance from the outer product of the per-observation
-// scores, (Σ sᵢsᵢᵀ)⁻¹ (the BHHH estimator, Stata's "opg").
-func OPG(res *mlx.Result) (*Estimates, error) {
-	opg, err := outerProduct(res)
-	if err != nil {
-		return nil, err
+// checkResult returns an error for a nil result or one without a model.
+func checkResult(res *mlx.Result) error {
+	if res == nil || res.Model == nil {
+		return fmt.Errorf("stderr: nil result")
 	}
-	covU, err := invertInformation(res, "outer product of the scores", opg)
-	if err != nil {
-		return nil, err
-	}
-	return newEstimates(res, "OPG", covU)
-}
-
-// Sandwich returns the estimates with the Huber–White robust covariance H⁻¹(Σ sᵢsᵢᵀ)H⁻¹ (HC0),
-// valid when the model's density is misspecified but its score still has mean zero.
-func Sandwich(res *mlx.Result) (*Estimates, error) {
-	scores, err := scoreObs(res)
-	if err != nil {
-		return nil, err
-	}
-	return sandwich(res, "Sandwich", scores, 1)
-}
-
-// Robust returns Stata's vce(robust) for maximum likelihood: the sandwich scaled by n/(n−1).
-func Robust(res *mlx.Result) (*Estimates, error) {
-	scores, err := scoreObs(res)
-	if err != nil {
-		return nil, err
-	}
-	n := float64(res.NumObs)
-	return sandwich(res, "Robust", scores, n/(n-1))
-}
-
-// Cluster returns Stata's vce(cluster): H⁻¹(Σ_g u_g u_gᵀ)H⁻¹ · G/(G−1), where u_g sums the scores
-// of cluster g and G is the number of clusters. groups gives each observation's cluster, in
-// data order. It returns an error if groups does not have one entry per observation or names
-// fewer than two clusters.
-func Cluster(res *mlx.Result, groups []int) (*Estimates, error) {
-	if res == nil {
-		return nil, fmt.Errorf("stderr: nil result")
-	}
-	if len(groups) != res.NumObs {
-		return nil, fmt.Errorf("stderr: Cluster: %d group labels for %d observations", len(groups), res.NumObs)
-	}
-	scores, err := scoreObs(res)
-	if err != nil {
-		return nil, err
-	}
-	index := map[int]int{}
-	for _, g := range groups {
-		if _, ok := index[g]; !ok {
-			index[g] = len(index)
-		}
-	}
-	if len(index) < 2 {
-		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", len(index))
-	}
-	_, p := scores.Dims()
-	sums := mat.NewDense(len(index), p, nil)
-	for i, g := range groups {
-		row := sums.RawRowView(index[g])
-		for j := range p {
-			row[j] += scores.At(i, j)
-		}
-	}
-	nc := float64(len(index))
-	return sandwich(res, "Cluster", sums, nc/(nc-1))
-}
-
-// FromCovariance returns the estimates with a covariance computed elsewhere: covU is the
-// covariance of the unconstrained parameters (for Identity blocks the natural ones; for
-// Positive blocks their logs), mapped to the natural scale by the delta method as the other
-// estimators are. kind names it in tables. It returns an error if covU is not p×p.
-func FromCovariance(res *mlx.Result, kind string, covU *mat.SymDense) (*Estimates, error) {
-	if res == nil || covU == nil {
-		return nil, fmt.Errorf("stderr: FromCovariance: nil result or covariance")
-	}
-	if p := covU.SymmetricDim(); p != len(res.Estimates) {
-		return nil, fmt.Errorf("stderr: FromCovariance: covariance is %d×%d, the model has %d parameters", p, p, len(res.Estimates))
-	}
-	return newEstimates(res, kind, covU)
+	return nil
 }
 
 // scoreObs returns the per-observation scores at the estimates.
 func scoreObs(res *mlx.Result) (*mat.Dense, error) {
-	if res == nil {
-		return nil, fmt.Errorf("stderr: nil result")
+	if err := checkResult(res); err != nil {
+		return nil, err
 	}
 	return res.ScoreObs()
 }
 
-// sandwich returns scale · H⁻¹(Σ r rᵀ)H⁻¹, summed over the rows r of scores, on the unconstrained scale,
-// mapped to the natural scale.
-func sandwich(res *mlx.Result, kind string, scores *mat.Dense, scale float64) (*Estimates, error) {
+// sandwich returns scale · H⁻¹(Σ r rᵀ)H⁻¹, summed over the rows r of scores, on the
+// unconstrained scale.
+func sandwich(res *mlx.Result, scores *mat.Dense, scale float64) (*mat.SymDense, error) {
 	bread, err := inverseInformation(res)
 	if err != nil {
 		return nil, err
@@ -167,13 +134,13 @@ func sandwich(res *mlx.Result, kind string, scores *mat.Dense, scale float64) (*
 			covU.SetSym(i, j, 0.5*(sw.At(i, j)+sw.At(j, i)))
 		}
 	}
-	return newEstimates(res, kind, covU)
+	return covU, nil
 }
 
 // inverseInformation returns −H⁻¹ on the unconstrained scale.
 func inverseInformation(res *mlx.Result) (*mat.SymDense, error) {
-	if res == nil {
-		return nil, fmt.Errorf("stderr: nil result")
+	if err := checkResult(res); err != nil {
+		return nil, err
 	}
 	if res.Hessian == nil {
 		return nil, fmt.Errorf("stderr: model %q was fitted with SkipHessian: no Hessian to invert", res.Model.Name)
@@ -272,8 +239,8 @@ func singular(res *mlx.Result, what string, info *mat.SymDense) error {
 }
 
 // newEstimates maps an unconstrained covariance to the natural scale by the delta method and
-// computes the inference.
-func newEstimates(res *mlx.Result, kind string, covU *mat.SymDense) (*Estimates, error) {
+// computes the inference at the confidence level.
+func newEstimates(res *mlx.Result, kind Covariance, covU *mat.SymDense, level float64) *Estimates {
 	p := len(res.Estimates)
 	// The transforms act entry by entry, so the Jacobian dθ/du is diagonal.
 	jac := make([]float64, p)
@@ -295,9 +262,9 @@ func newEstimates(res *mlx.Result, kind string, covU *mat.SymDense) (*Estimates,
 	est := &Estimates{
 		Result: res, Kind: kind, Labels: res.Labels(), Params: slices.Clone(res.Estimates), Cov: cov,
 		SE: make([]float64, p), Z: make([]float64, p), P: make([]float64, p),
-		Lower: make([]float64, p), Upper: make([]float64, p), Level: Level95,
+		Lower: make([]float64, p), Upper: make([]float64, p), Level: level,
 	}
-	crit := distuv.UnitNormal.Quantile(1 - (1-Level95)/2)
+	crit := distuv.UnitNormal.Quantile(1 - (1-level)/2)
 	for i := range p {
 		est.SE[i] = math.Sqrt(cov.At(i, i))
 		est.Z[i] = est.Params[i] / est.SE[i]
@@ -311,5 +278,5 @@ func newEstimates(res *mlx.Result, kind string, covU *mat.SymDense) (*Estimates,
 			est.Upper[i] = est.Params[i] + crit*est.SE[i]
 		}
 	}
-	return est, nil
+	return est
 }

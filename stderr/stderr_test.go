@@ -91,7 +91,7 @@ func TestOPGAndSandwich(t *testing.T) {
 	if err := opgCov.PowPSD(&meat, -1); err != nil {
 		t.Fatal(err)
 	}
-	opg, err := stderr.OPG(res)
+	opg, err := stderr.New(res, stderr.OPG{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestOPGAndSandwich(t *testing.T) {
 	xwx.Mul(weighted.T(), weighted)
 	tmp.Mul(&xtxInv, &xwx)
 	hc0.Mul(&tmp, &xtxInv)
-	sw, err := stderr.Sandwich(res)
+	sw, err := stderr.New(res, stderr.Sandwich{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +140,11 @@ func TestOPGAndSandwich(t *testing.T) {
 // checks that a group label missing for some observations is an error.
 func TestRobustAndCluster(t *testing.T) {
 	_, res, _ := fitLinear(t, 300, 3, 14, &optim.Newton{})
-	sw, err := stderr.Sandwich(res)
+	sw, err := stderr.New(res, stderr.Sandwich{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rob, err := stderr.Robust(res)
+	rob, err := stderr.New(res, stderr.Robust{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestRobustAndCluster(t *testing.T) {
 	for i := range singletons {
 		singletons[i] = i
 	}
-	clu, err := stderr.Cluster(res, singletons)
+	clu, err := stderr.New(res, stderr.Cluster{Groups: singletons}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestRobustAndCluster(t *testing.T) {
 			t.Errorf("cluster SE of %s with singleton clusters = %v, robust %v", clu.Labels[j], clu.SE[j], rob.SE[j])
 		}
 	}
-	if _, err := stderr.Cluster(res, singletons[:10]); err == nil || !strings.Contains(err.Error(), "10 group labels for 300 observations") {
+	if _, err := stderr.New(res, stderr.Cluster{Groups: singletons[:10]}, nil); err == nil || !strings.Contains(err.Error(), "10 group labels for 300 observations") {
 		t.Errorf("short groups: error %v", err)
 	}
 }
@@ -185,10 +185,9 @@ func TestSingular(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, fn := range map[string]func(*mlx.Result) (*stderr.Estimates, error){
-		"OIM": stderr.Hessian, "OPG": stderr.OPG, "Sandwich": stderr.Sandwich,
-	} {
-		est, err := fn(res)
+	for _, cov := range []stderr.Covariance{stderr.OIM{}, stderr.OPG{}, stderr.Sandwich{}} {
+		name := cov.String()
+		est, err := stderr.New(res, cov, nil)
 		var se *stderr.SingularError
 		if !errors.As(err, &se) {
 			t.Errorf("%s: got %v, %v; want a *SingularError", name, est, err)

@@ -15,9 +15,11 @@
 //
 //	gomle nls "y ~ b1*(1-exp(-b2*x))" -data misra1a.csv -start b1=500,b2=1e-4
 //
-// Both print a summary (coefficients, standard errors, z, p, confidence intervals; the number
-// of observations, log-likelihood, AIC and BIC, the optimizer's status and the backend) and
-// with -json FILE write every number of it as JSON ("-" for standard output). Flags may come
+// Both print a summary (coefficients, standard errors, z, p, confidence intervals at -level,
+// 95% by default; the number of observations, log-likelihood, AIC and BIC, the optimizer's
+// status and the backend) and with -json FILE write every number of it as JSON ("-" for
+// standard output). -cov chooses the covariance (oim, opg, robust, cluster:COLUMN, or gn for
+// nls) and -method the optimizer (newton, trust, bfgs, lbfgs, bhhh). Flags may come
 // before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
 // XLA CPU when its plugin is installed, else pure Go).
 //
@@ -41,6 +43,7 @@ import (
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/optim"
+	"github.com/gomle/gomle/stderr"
 	"github.com/gomlx/gomlx/backends"
 )
 
@@ -105,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 type common struct {
 	data, sep, cov, method, json string
 	maxIter                      int
-	gradTol                      float64
+	gradTol, level               float64
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -113,6 +116,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
 	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, or gn (Gauss-Newton, nls only)")
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
+	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
@@ -153,6 +157,17 @@ func (c *common) load() (*frame.Frame, error) {
 		opts.Sep = []rune(c.sep)[0]
 	}
 	return frame.ReadFile(c.data, opts)
+}
+
+// choices returns the covariance estimator, the cluster column and the optimizer the flags name.
+func (c *common) choices() (cov stderr.Covariance, cluster string, method optim.Method, err error) {
+	if cov, cluster, err = parseCov(c.cov); err != nil {
+		return nil, "", nil, err
+	}
+	if method, err = parseMethod(c.method); err != nil {
+		return nil, "", nil, err
+	}
+	return cov, cluster, method, nil
 }
 
 // settings returns the optimizer settings of the flags.
@@ -251,8 +266,11 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 2 {
 		return &usageError{fmt.Sprintf("fit takes a model and a formula, got %d arguments %q", len(pos), pos)}
 	}
-	s.Model, s.Formula, s.Cov, s.Method, s.Settings = pos[0], pos[1], c.cov, c.method, c.settings()
+	s.Model, s.Formula, s.Level, s.Settings = pos[0], pos[1], c.level, c.settings()
 	if err := checkModelFlags(fs, s.Model); err != nil {
+		return err
+	}
+	if s.Cov, s.Cluster, s.Method, err = c.choices(); err != nil {
 		return err
 	}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
@@ -279,7 +297,10 @@ func runNLS(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Cov: c.cov, Method: c.method, Settings: c.settings()}
+	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Level: c.level, Settings: c.settings()}
+	if spec.Cov, spec.Cluster, spec.Method, err = c.choices(); err != nil {
+		return err
+	}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.NLS(b, f, spec) })
 }
 

@@ -111,6 +111,13 @@ func TestBadInput(t *testing.T) {
 		{"ragged row", []string{"fit", "ols", "y ~ x", "-data", ragged}, 1, "line 3"},
 		{"non-numeric cell", []string{"fit", "ols", "y ~ x", "-data", text}, 1, `"abc"`},
 		{"bad start", []string{"nls", "y ~ b1*x", "-data", spector, "-start", "b1"}, 2, "not name=value"},
+		{"unknown covariance", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "hc3"}, 1, `unknown covariance "hc3" (oim, opg, robust, cluster:COLUMN, or gn for nls)`},
+		{"cluster without column", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "cluster:"}, 1, `covariance "cluster:" names no column; write cluster:COLUMN`},
+		{"Gauss-Newton outside nls", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "gn"}, 1, "is for nonlinear regression (NLS), not logit"},
+		{"unknown method", []string{"nls", "GRADE ~ b1*GPA", "-data", spector, "-start", "b1=1", "-method", "simplex"}, 1, `unknown method "simplex" (trust, newton, bfgs, lbfgs or bhhh)`},
+		{"level 100", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "100"}, 2, "give a percentage between 1 and 100"},
+		{"level 1", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "1"}, 2, "-level"},
+		{"level not a number", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "ninety"}, 2, "not a number"},
 		{"unknown function", []string{"nls", "GRADE ~ b1*expp(GPA)", "-data", spector, "-start", "b1=1"}, 1, `unknown function "expp"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,4 +136,34 @@ func TestNotConverged(t *testing.T) {
 	if code != 3 || !strings.Contains(out, "WARNING") || !strings.Contains(errs, "did not converge") {
 		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, out, errs)
 	}
+}
+
+// TestLevelFlag fits the README's logit at -level 90 and -level 0.9: both print 90% intervals,
+// headed [0.05 and 0.95], and the same JSON, whose Level is 0.9.
+func TestLevelFlag(t *testing.T) {
+	var outs []string
+	for _, lv := range []string{"90", "0.9"} {
+		code, out, errs := gomle("fit", "logit", "GRADE ~ GPA + TUCE + PSI", "-data", "../../data/spector.csv", "-level", lv, "-json", "-")
+		if code != 0 {
+			t.Fatalf("-level %s: exit %d: %s", lv, code, errs)
+		}
+		if !strings.Contains(out, "[0.05") || !strings.Contains(out, "0.95]") || !strings.Contains(out, `"Level": 0.9,`) {
+			t.Errorf("-level %s: output lacks the 90%% heads or the JSON level:\n%s", lv, out)
+		}
+		outs = append(outs, stripTimes(out))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("-level 90 and -level 0.9 differ:\n%s\n---\n%s", outs[0], outs[1])
+	}
+}
+
+// stripTimes drops the lines that report run times, which differ between runs.
+func stripTimes(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.Contains(l, "Optimizer:") && !strings.Contains(l, `"Seconds"`) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/validation/nist"
+	"github.com/gomle/gomle/optim"
 )
 
 var (
@@ -52,7 +53,7 @@ func main() {
 			}
 			outcomes = append(outcomes, o)
 			if *flagCompare {
-				old, err := nist.Fit(b, p, start, estimate.NLSSpec{Method: "newton"})
+				old, err := nist.Fit(b, p, start, estimate.NLSSpec{Method: &optim.Newton{}})
 				rows = append(rows, compareRow{p, start, old, err, o})
 			}
 		}
@@ -131,8 +132,8 @@ LRE of b1, b2, … lists the parameters in order. Iterations are trial steps of 
 
 NIST certifies the Gauss–Newton standard errors, the square roots of the diagonal of
 s²(JᵀJ)⁻¹ with s² = RSS/(n−p) and J the Jacobian of the mean at the estimates
-(estimate.GaussNewtonAt, with J by automatic differentiation; "gomle nls ... -cov gn" and
-estimate.NLS with Cov "gn" report them). estimate.NLS reports observed-information (OIM) standard
+(stderr.GaussNewton, with J by automatic differentiation, mlx.Jacobian; "gomle nls ... -cov gn"
+and estimate.NLS with Cov stderr.GaussNewton{} report them). estimate.NLS reports observed-information (OIM) standard
 errors by default, from the exact Hessian of the log-likelihood with σ̂² = RSS/n; the column
 "OIM SE × √(n/(n−p))" puts them on the s² scale. They differ from the certified ones by the
 curvature term Σ rᵢ∇²f(xᵢ, b) that Gauss–Newton leaves out: their ratio to the certified

@@ -11,13 +11,15 @@
 //	y = b1 - b2*x - arctan[b3/(x-b4)]/pi  +  e      → y ~ b1 - b2*x - atan(b3/(x-b4))/3.141592653589793
 //	log[y] = b1 - b2*x1 * exp[-b3*x2]  +  e         → log(y) ~ b1 - b2*x1 * exp(-b3*x2)
 //
-// Fit fits a problem from one of its starts with estimate.NLS and scores the result with LRE,
-// the log relative error (the number of correct significant digits), for every estimate, the
-// residual sum of squares and the residual standard deviation. It also computes the standard
-// errors NIST certifies, the Gauss–Newton covariance s²(JᵀJ)⁻¹ (estimate.GaussNewtonAt, which
-// estimate.NLS also offers as Cov "gn"), next to the observed-information ones estimate.NLS
-// reports by default. Table
-// writes the scores as Markdown; cmd/nist writes docs/NIST.md with it.
+// Load parses the translated model once into an estimate.NLSFormula (Problem.NLS), which the
+// fits, the residuals and the Gauss–Newton covariance share. Fit fits a problem from one of its
+// starts as estimate.NLS does and scores the result with LRE, the log relative error (the
+// number of correct significant digits), for every estimate, the residual sum of squares and
+// the residual standard deviation. It also computes the standard errors NIST certifies, the
+// Gauss–Newton covariance s²(JᵀJ)⁻¹ (stderr.GaussNewton, with J from mlx.Jacobian; estimate.NLS
+// offers it as Cov stderr.GaussNewton{}, the command line as -cov gn), next to the
+// observed-information ones estimate.NLS reports by default. Table writes the scores as
+// Markdown; cmd/nist writes docs/NIST.md with it.
 //
 // # Error handling
 //

@@ -25,10 +25,11 @@ type Outcome struct {
 	// ResidualSDLRE score them against the certified values.
 	RSS, ResidualSD       float64
 	RSSLRE, ResidualSDLRE float64
-	// GaussNewton is the Gauss–Newton covariance s²(JᵀJ)⁻¹ at the estimates, whose standard
-	// errors NIST certifies; SELRE scores its standard errors against Problem.CertifiedSD.
-	// Both are nil when the estimates came from elsewhere.
-	GaussNewton *estimate.GaussNewton
+	// GaussNewton holds the fit's estimates with the Gauss–Newton covariance s²(JᵀJ)⁻¹
+	// (stderr.GaussNewton), whose standard errors, the first len(Problem.Params) entries of SE,
+	// NIST certifies; SELRE scores them against Problem.CertifiedSD. Both are nil when the
+	// estimates came from elsewhere.
+	GaussNewton *stderr.Estimates
 	SELRE       []float64
 	// OIMSE holds the observed-information standard errors of the fit (stderr.Hessian: the
 	// inverse of the exact Hessian of the log-likelihood), times √(n/(n−p)) to turn σ̂² = RSS/n into
@@ -37,13 +38,17 @@ type Outcome struct {
 }
 
 // GaussNewton returns the Gauss–Newton covariance of p's parameters at est (in the order of
-// Params), on all its observations (estimate.GaussNewtonAt). At the certified values its
-// standard errors are NIST's certified standard deviations.
-func (p *Problem) GaussNewton(b backends.Backend, est []float64) (*estimate.GaussNewton, error) {
+// Params), on all its observations (estimate.NLSFormula.GaussNewton): its J, RSS and Cov. At
+// the certified values its standard errors are NIST's certified standard deviations.
+func (p *Problem) GaussNewton(b backends.Backend, est []float64) (stderr.GaussNewton, error) {
 	if len(est) != len(p.Params) {
-		return nil, fmt.Errorf("nist: %s has %d parameters, got %d values", p.Name, len(p.Params), len(est))
+		return stderr.GaussNewton{}, fmt.Errorf("nist: %s has %d parameters, got %d values", p.Name, len(p.Params), len(est))
 	}
-	return estimate.GaussNewtonAt(b, p.Data, p.Formula(), p.Params, est, nil)
+	gn, err := p.NLS.GaussNewton(b, p.Data, est, nil)
+	if err != nil {
+		return stderr.GaussNewton{}, fmt.Errorf("nist: %s: %w", p.Name, err)
+	}
+	return gn, nil
 }
 
 // MinLRE returns the smallest LRE over the parameters.
@@ -55,16 +60,16 @@ func (o *Outcome) MinLRE() float64 {
 	return m
 }
 
-// Fit fits p from start 1 or 2 with estimate.NLS and scores the result. spec supplies
-// everything but the formula and the start, which Fit fills in; its zero value means
-// estimate.NLS's defaults. It also computes the Gauss–Newton and rescaled observed-information
-// standard errors.
+// Fit fits p from start 1 or 2 with its parsed formula (Problem.NLS, as estimate.NLS would)
+// and scores the result. spec supplies everything but the formula and the start, which Fit
+// fills in; its zero value means estimate.NLS's defaults. It also computes the Gauss–Newton
+// and rescaled observed-information standard errors.
 //
-// Fit returns an error when estimate.NLS or the Gauss–Newton covariance does. A fit that does
-// not converge is not an error: the Outcome carries the report and its scores.
+// Fit returns an error when the fit or the Gauss–Newton covariance does. A fit that does not
+// converge is not an error: the Outcome carries the report and its scores.
 func Fit(b backends.Backend, p *Problem, start int, spec estimate.NLSSpec) (*Outcome, error) {
-	spec.Formula, spec.Start = p.Formula(), p.Start(start)
-	rep, err := estimate.NLS(b, p.Data, spec)
+	spec.Formula, spec.Start = "", p.Start(start)
+	rep, err := p.NLS.Fit(b, p.Data, spec)
 	if err != nil {
 		return nil, fmt.Errorf("nist: %s start %d: %w", p.Name, start, err)
 	}
@@ -74,7 +79,11 @@ func Fit(b backends.Backend, p *Problem, start int, spec estimate.NLSSpec) (*Out
 		return nil, err
 	}
 	o.Report = rep
-	if o.GaussNewton, err = estimate.GaussNewtonAt(b, p.Data, rep.Formula, rep.Design.Names, rep.Result.Estimates[:k], rep.Design.Rows); err != nil {
+	gn, err := rep.NLS.GaussNewton(b, p.Data, rep.Result.Estimates[:k], rep.Design.Rows)
+	if err == nil {
+		o.GaussNewton, err = stderr.New(rep.Result, gn, nil)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("nist: %s start %d: %w", p.Name, start, err)
 	}
 	oim, err := stderr.Hessian(rep.Result)

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/gomle/gomle/estimate"
 	"github.com/gomle/gomle/expr"
 	"github.com/gomle/gomle/frame"
 )
@@ -46,6 +48,9 @@ type Problem struct {
 	// Data holds the response and predictors under the names of NIST's data header (y and x,
 	// or y, x1 and x2 for Nelson).
 	Data *frame.Frame
+	// NLS is the model parsed once, Formula() against Data: what Fit fits, and what Residuals
+	// and GaussNewton evaluate.
+	NLS *estimate.NLSFormula
 }
 
 // Formula returns the model as an estimate.NLS formula, "Response ~ Model".
@@ -73,47 +78,24 @@ func (p *Problem) Residuals(b []float64) ([]float64, error) {
 	if len(b) != len(p.Params) {
 		return nil, fmt.Errorf("nist: %s has %d parameters, got %d values", p.Name, len(p.Params), len(b))
 	}
-	y, err := p.response()
+	r, err := p.NLS.Residuals(p.Data, b, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("nist: %s: %w", p.Name, err)
 	}
-	vars := p.columns()
-	for j, name := range p.Params {
-		vars[name] = []float64{b[j]}
-	}
-	f, err := p.eval(p.Model, vars)
-	if err != nil {
-		return nil, err
-	}
-	for i := range y {
-		y[i] -= f[i]
-	}
-	return y, nil
+	return r, nil
 }
 
 // response returns the Response evaluated on the data: y, or log y for Nelson.
-func (p *Problem) response() ([]float64, error) { return p.eval(p.Response, p.columns()) }
-
-// columns returns the data columns by name.
-func (p *Problem) columns() map[string][]float64 {
-	vars := make(map[string][]float64)
+func (p *Problem) response() ([]float64, error) {
+	cols := make(map[string][]float64)
 	for _, name := range p.Data.Names() {
-		vars[name], _ = p.Data.Column(name)
+		cols[name], _ = p.Data.Column(name)
 	}
-	return vars
-}
-
-// eval evaluates the expression text over the rows of the data.
-func (p *Problem) eval(text string, vars map[string][]float64) ([]float64, error) {
-	e, err := expr.Parse(text)
+	y, err := p.NLS.Response.Eval(cols, p.NumObs())
 	if err != nil {
 		return nil, fmt.Errorf("nist: %s: %w", p.Name, err)
 	}
-	v, err := e.Eval(vars, p.NumObs())
-	if err != nil {
-		return nil, fmt.Errorf("nist: %s: %w", p.Name, err)
-	}
-	return v, nil
+	return y, nil
 }
 
 // ResidualSS returns the residual sum of squares Σ (yᵢ − f(xᵢ, b))² at b, computed on the host.
@@ -315,6 +297,12 @@ func Parse(r io.Reader, name string) (*Problem, error) {
 		return nil, fmt.Errorf("nist: %s: %w", name, err)
 	}
 	p.Data = data
+	if p.NLS, err = estimate.ParseNLS(p.Formula(), data); err != nil {
+		return nil, fmt.Errorf("nist: %s: %w", name, err)
+	}
+	if !slices.Equal(p.NLS.Params, p.Params) {
+		return nil, fmt.Errorf("nist: %s: the model %q has parameters %v, the file lists %v", name, p.Model, p.NLS.Params, p.Params)
+	}
 	switch n := data.Len(); {
 	case n != nobs:
 		return nil, fmt.Errorf("nist: %s: %d data rows, but the file announces %d observations", name, n, nobs)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gomle/gomle/optim"
+	"github.com/gomle/gomle/stderr"
+)
+
+// parseCov reads -cov: "oim", "opg", "robust", "gn" or "cluster:COLUMN", as the covariance
+// estimator and, for cluster, the column that identifies the clusters. Empty is "oim".
+func parseCov(s string) (cov stderr.Covariance, column string, err error) {
+	kind, column, _ := strings.Cut(strings.TrimSpace(s), ":")
+	switch kind {
+	case "", "oim":
+		if column == "" {
+			return stderr.OIM{}, "", nil
+		}
+	case "opg":
+		if column == "" {
+			return stderr.OPG{}, "", nil
+		}
+	case "robust":
+		if column == "" {
+			return stderr.Robust{}, "", nil
+		}
+	case "gn":
+		if column == "" {
+			return stderr.GaussNewton{}, "", nil
+		}
+	case "cluster":
+		if column = strings.TrimSpace(column); column != "" {
+			return stderr.Cluster{}, column, nil
+		}
+		return nil, "", fmt.Errorf("covariance %q names no column; write cluster:COLUMN", s)
+	}
+	return nil, "", fmt.Errorf("unknown covariance %q (oim, opg, robust, cluster:COLUMN, or gn for nls)", s)
+}
+
+// parseMethod reads -method: the optimizer named s, or nil for "", which leaves the choice to
+// package estimate (Newton for fit, the trust region for nls).
+func parseMethod(s string) (optim.Method, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return nil, nil
+	case "newton":
+		return &optim.Newton{}, nil
+	case "trust", "trust-region":
+		return &optim.TrustRegion{}, nil
+	case "bfgs":
+		return &optim.BFGS{}, nil
+	case "lbfgs", "l-bfgs":
+		return &optim.LBFGS{}, nil
+	case "bhhh":
+		return &optim.BHHH{}, nil
+	}
+	return nil, fmt.Errorf("unknown method %q (trust, newton, bfgs, lbfgs or bhhh)", s)
+}
+
+// level is the -level flag: a confidence level given as a percentage, 90, or as a fraction,
+// 0.9 (Stata's level() takes the percentage), stored as the fraction.
+type level struct{ v *float64 }
+
+func (l level) String() string {
+	if l.v == nil || *l.v == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(100**l.v, 'g', -1, 64)
+}
+
+// Set accepts a fraction strictly between 0 and 1 or a percentage strictly between 1 and 100.
+// 1 itself is refused: as a fraction it would be 100%, as a percentage 1%, and neither is
+// likely meant.
+func (l level) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a number: %q", s)
+	case v > 0 && v < 1:
+		*l.v = v
+	case v > 1 && v < 100:
+		*l.v = v / 100
+	default:
+		return fmt.Errorf("%q: give a percentage between 1 and 100, such as 90, or a fraction between 0 and 1, such as 0.9", s)
+	}
+	return nil
+}
