@@ -22,8 +22,8 @@ import (
 
 	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/estimate"
-	"github.com/gomle/gomle/validation/nist"
 	"github.com/gomle/gomle/optim"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 var (
