@@ -170,8 +170,11 @@ type jsonReport struct {
 	AIC, BIC, Seconds                                           float64
 	Level                                                       float64 // of the intervals Low, High
 	Coefficients                                                []Coef
-	MarginalEffects                                             []Coef `json:",omitempty"`
-	Notes                                                       []string
+	// MarginalEffects are labelled "outcome: variable" for a prediction with several
+	// outcomes; MarginsOf names the prediction and MarginsAt the point ("" for averages).
+	MarginalEffects      []Coef `json:",omitempty"`
+	MarginsOf, MarginsAt string `json:",omitempty"`
+	Notes                []string
 }
 
 // JSON returns the report as indented JSON.
@@ -193,7 +196,11 @@ func (r *Report) JSON() ([]byte, error) {
 		j.Coefficients = append(j.Coefficients, Coef{l, e.Params[i], e.SE[i], e.Z[i], e.P[i], e.Lower[i], e.Upper[i]})
 	}
 	if m := r.Margins; m != nil {
+		j.MarginsOf, j.MarginsAt = m.Response, m.At
 		for i, l := range m.Labels {
+			if m.Outcomes[i] != "" {
+				l = m.Outcomes[i] + ": " + l
+			}
 			j.MarginalEffects = append(j.MarginalEffects, Coef{l, m.Effect[i], m.SE[i], m.Z[i], m.P[i], m.Lower[i], m.Upper[i]})
 		}
 	}
