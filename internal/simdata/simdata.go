@@ -5,9 +5,10 @@
 // The design is an intercept and k−1 standard normal regressors; the true β is standard normal
 // with 3 added to β₀; y = Xβ + ε with ε ~ N(0, 1). Start values are a fresh standard normal draw
 // for β and σ = 1. The draws come from one PCG generator in a fixed order (β, the rows of X,
-// the errors, the start), so a seed gives the same numbers as examples/blog's Generate.
+// the errors, the start), so a seed gives the same numbers in the tests as in examples/blog.
 //
 // It imports no package of this module: callers wrap X and Y in an mlx.Dataset themselves.
+// examples/blog builds the blog's problem on it.
 package simdata
 
 import (
@@ -40,23 +41,31 @@ func NormalLinear(n, k int, seed uint64) *Linear {
 		l.Beta[j] = r.NormFloat64()
 	}
 	l.Beta[0] += 3
-	l.X, l.Y = mat.NewDense(n, k, nil), make([]float64, n)
-	for i := range n {
-		l.X.Set(i, 0, 1)
-		for j := 1; j < k; j++ {
-			l.X.Set(i, j, r.NormFloat64())
-		}
-	}
-	beta := mat.NewVecDense(k, l.Beta)
-	for i := range n {
-		l.Y[i] = mat.Dot(l.X.RowView(i), beta) + l.Sigma*r.NormFloat64()
-	}
+	l.X, l.Y = l.Rows(r, n)
 	l.Start = make([]float64, k+1)
 	for j := range k {
 		l.Start[j] = r.NormFloat64()
 	}
 	l.Start[k] = 1
 	return l
+}
+
+// Rows draws n more rows of the design and the response from r: an intercept and K−1 standard
+// normal regressors per row, all rows of X first, then y = Xβ + σε. Data too large to draw at
+// once are drawn a chunk at a time with it.
+func (l *Linear) Rows(r *rand.Rand, n int) (*mat.Dense, []float64) {
+	x, y := mat.NewDense(n, l.K, nil), make([]float64, n)
+	for i := range n {
+		x.Set(i, 0, 1)
+		for j := 1; j < l.K; j++ {
+			x.Set(i, j, r.NormFloat64())
+		}
+	}
+	beta := mat.NewVecDense(l.K, l.Beta)
+	for i := range n {
+		y[i] = mat.Dot(x.RowView(i), beta) + l.Sigma*r.NormFloat64()
+	}
+	return x, y
 }
 
 // OLS is the closed-form least-squares fit, with the error variance on the maximum likelihood
@@ -67,6 +76,8 @@ type OLS struct {
 	// SE holds K+1 standard errors on the MLE scale: √(SSR/N · diag((XᵀX)⁻¹)) for β, and
 	// σ̂/√(2N) for σ, the inverse information of σ in the normal model.
 	SE []float64
+	// SigmaDF is √(SSR/(N−K)), the unbiased OLS scale.
+	SigmaDF float64
 }
 
 // Estimates returns β̂ followed by σ̂, the parameter order of likelihoods.NormalLinear.
@@ -97,7 +108,7 @@ func FitOLS(x *mat.Dense, y []float64) (*OLS, error) {
 		return nil, err
 	}
 	s2 := ssr / float64(n)
-	o := &OLS{Beta: make([]float64, k), Sigma: math.Sqrt(s2), SE: make([]float64, k+1)}
+	o := &OLS{Beta: make([]float64, k), Sigma: math.Sqrt(s2), SE: make([]float64, k+1), SigmaDF: math.Sqrt(ssr / float64(n-k))}
 	for j := range k {
 		o.Beta[j] = beta.AtVec(j)
 		o.SE[j] = math.Sqrt(s2 * inv.At(j, j))

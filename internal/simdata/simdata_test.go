@@ -46,6 +46,9 @@ func TestFitOLS(t *testing.T) {
 	if s := math.Sqrt(mat.Dot(&r, &r) / float64(l.N)); math.Abs(s-ols.Sigma) > 1e-12 || ols.SE[l.K] != ols.Sigma/math.Sqrt(2*float64(l.N)) {
 		t.Errorf("σ̂ %v (SE %v), residuals give %v", ols.Sigma, ols.SE[l.K], s)
 	}
+	if math.Abs(ols.SigmaDF/ols.Sigma-math.Sqrt(float64(l.N)/float64(l.N-l.K))) > 1e-12 {
+		t.Errorf("σ with and without degrees of freedom: %v, %v", ols.SigmaDF, ols.Sigma)
+	}
 	collinear := mat.NewDense(3, 2, []float64{1, 2, 1, 2, 1, 2})
 	if _, err := FitOLS(collinear, []float64{1, 2, 3}); err == nil {
 		t.Error("FitOLS of collinear columns should fail")
