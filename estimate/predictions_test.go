@@ -14,12 +14,18 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestPredictionDerivatives checks, for every ready-made model and every prediction it
-// declares, the engine's derivative of the average prediction with respect to each design
-// column (the building block of every marginal effect) against central differences of the
-// average prediction itself, and its Jacobian with respect to the parameters (the delta
-// method's) against central differences in the parameters.
-func TestPredictionDerivatives(t *testing.T) {
+// fitted is a ready-made model fitted to shipped data by its family's rules.
+type fitted struct {
+	name string
+	prob *likelihoods.Problem
+	ds   *mlx.Dataset
+	res  *mlx.Result
+	d    *frame.Design
+}
+
+// fitFamilies fits every ready-made model to shipped data (its start, Newton).
+func fitFamilies(t *testing.T) []fitted {
+	t.Helper()
 	zero := 0.0
 	cases := []struct {
 		model, file, formula string
@@ -40,6 +46,7 @@ func TestPredictionDerivatives(t *testing.T) {
 		{model: "oprobit", file: "anes96.csv", formula: "PID ~ selfLR + age + educ - 1"},
 	}
 	b := testbackend.Get(t)
+	var out []fitted
 	for _, c := range cases {
 		fam, err := likelihoods.Lookup(c.model)
 		if err != nil {
@@ -81,6 +88,20 @@ func TestPredictionDerivatives(t *testing.T) {
 		if err != nil || !res.Status.Converged() {
 			t.Fatalf("%s: %v %v", c.model, err, res)
 		}
+		out = append(out, fitted{name: c.model, prob: prob, ds: ds, res: res, d: d})
+	}
+	return out
+}
+
+// TestPredictionDerivatives checks, for every ready-made model and every prediction it
+// declares, the engine's derivative of the average prediction with respect to each design
+// column (the building block of every marginal effect) against central differences of the
+// average prediction itself, and its Jacobian with respect to the parameters (the delta
+// method's) against central differences in the parameters.
+func TestPredictionDerivatives(t *testing.T) {
+	b := testbackend.Get(t)
+	for _, f := range fitFamilies(t) {
+		prob, ds, res, d := f.prob, f.ds, f.res, f.d
 		pr, err := mlx.NewPredictor(b, prob.Model)
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +122,7 @@ func TestPredictionDerivatives(t *testing.T) {
 				h := 1e-5 * math.Max(scale, 1e-3)
 				got, err := pr.AverageDerivative(ds, theta, p, prob.Design, prob.DesignColumn(unit).Values)
 				if err != nil {
-					t.Fatalf("%s %s: %v", c.model, pred.Name, err)
+					t.Fatalf("%s %s: %v", f.name, pred.Name, err)
 				}
 				avg := func(shift float64) []float64 {
 					x := mat.DenseCopyOf(d.X)
@@ -119,7 +140,7 @@ func TestPredictionDerivatives(t *testing.T) {
 					return a.Value
 				}
 				up, down, at := avg(h), avg(-h), avg(0)
-				name := fmt.Sprintf("%s, %s, d/d%s", c.model, pred.Name, d.Names[col])
+				name := fmt.Sprintf("%s, %s, d/d%s", f.name, pred.Name, d.Names[col])
 				for j := range got.Value {
 					fd := (up[j] - down[j]) / (2 * h)
 					if math.Abs(got.Value[j]-fd) > 1e-6*math.Abs(fd)+1e-9*math.Abs(at[j])/h {
@@ -151,4 +172,49 @@ func TestPredictionDerivatives(t *testing.T) {
 		}
 		pr.Finalize()
 	}
+}
+
+// TestStructuredDerivatives checks, for every ready-made model, the Hessian and the
+// per-observation scores that the engine assembles from derivatives with respect to the
+// declared indices (XᵀWX) against the generic ones, one reverse pass per parameter, at the
+// estimates and at a point away from them.
+func TestStructuredDerivatives(t *testing.T) {
+	for _, f := range fitFamilies(t) {
+		ev := f.res.Evaluator()
+		away := slices.Clone(f.res.Unconstrained)
+		for i := range away {
+			away[i] += 0.05 * float64(i%3-1)
+		}
+		for _, u := range [][]float64{f.res.Unconstrained, away} {
+			h, err := ev.Hessian(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := ev.ReferenceHessian(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxRelDiff(h, ref); d > 1e-10 {
+				t.Errorf("%s: structured Hessian differs from the generic one by %.2g relative", f.name, d)
+			}
+			s, err := ev.ScoreObs(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sref, err := ev.ReferenceScoreObs(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxRelDiff(s, sref); d > 1e-10 {
+				t.Errorf("%s: structured scores differ from the generic ones by %.2g relative", f.name, d)
+			}
+		}
+	}
+}
+
+// maxRelDiff returns ‖a−b‖∞/‖b‖∞, the largest row sum of the difference relative to that of b.
+func maxRelDiff(a, b mat.Matrix) float64 {
+	var d mat.Dense
+	d.Sub(a, b)
+	return mat.Norm(&d, math.Inf(1)) / mat.Norm(b, math.Inf(1))
 }

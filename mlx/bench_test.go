@@ -58,19 +58,24 @@ func BenchmarkValueGrad(b *testing.B) {
 	}
 }
 
-// BenchmarkHessian times the exact Hessian as p gradient-of-gradient passes (mode=passes) and
-// as one pass over p parameter copies (mode=batched, the default for Batched models).
+// BenchmarkHessian times the exact Hessian of the normal linear model in its three forms:
+// assembled from the index derivatives as XᵀWX (mode=structured, the default for models with
+// indices), p gradient-of-gradient passes (mode=passes, ReferenceHessian) and one pass over p
+// parameter copies (mode=batched, the default for Batched models).
 func BenchmarkHessian(b *testing.B) {
 	for _, sz := range benchSizes {
-		for _, batched := range []bool{false, true} {
-			mode := map[bool]string{false: "passes", true: "batched"}[batched]
+		for _, mode := range []string{"structured", "passes", "batched"} {
 			b.Run(fmt.Sprintf("model=normal/mode=%s/n=%d/k=%d", mode, sz.n, sz.k), func(b *testing.B) {
-				ev, u := benchEvaluator(b, sz.n, sz.k, batched, false)
-				if _, err := ev.Hessian(u); err != nil {
+				ev, u := benchEvaluator(b, sz.n, sz.k, mode == "batched", false)
+				hessian := ev.Hessian
+				if mode == "passes" {
+					hessian = ev.ReferenceHessian
+				}
+				if _, err := hessian(u); err != nil {
 					b.Fatal(err)
 				}
 				for b.Loop() {
-					if _, err := ev.Hessian(u); err != nil {
+					if _, err := hessian(u); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -27,6 +27,8 @@ const (
 	progValueGrad
 	progHessian
 	progScoreObs
+	progHessianGeneric  // the p-pass Hessian, also for models with indices
+	progScoreObsGeneric // the reverse-over-reverse scores, also for models with indices
 	numPrograms
 )
 
@@ -98,14 +100,19 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 	if m.Batched && (kind == progHessian || kind == progScoreObs) {
 		return bd.buildBatched(kind, data, raw)
 	}
-	llObs := bd.logLikeObs(data, raw, 0)
+	if len(m.Indices) > 0 && (kind == progHessian || kind == progScoreObs) {
+		if out, ok := bd.buildStructured(kind, data, raw); ok {
+			return out
+		}
+	}
+	llObs, _ := bd.logLikeObs(data, raw, 0)
 	switch kind {
 	case progValue:
 		return []*graph.Node{graph.ReduceAllSum(llObs)}
 	case progValueGrad:
 		ll := graph.ReduceAllSum(llObs)
 		return []*graph.Node{ll, graph.Concatenate(graph.Gradient(ll, raw...), 0)}
-	case progHessian:
+	case progHessian, progHessianGeneric:
 		ll := graph.ReduceAllSum(llObs)
 		grads := graph.Gradient(ll, raw...)
 		rows := make([]*graph.Node, 0, m.NumParams())
@@ -113,7 +120,7 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 			rows = append(rows, graph.Concatenate(graph.Gradient(gi, raw...), 0))
 		}
 		return []*graph.Node{graph.Stack(rows, 0)}
-	case progScoreObs:
+	case progScoreObs, progScoreObsGeneric:
 		// The scores are the Jacobian J (n×p) of llObs. Reverse mode gives Jᵀw cheaply, as
 		// the gradient of Σ wᵢ ℓᵢ; differentiating its j-th entry with respect to the weights w
 		// gives column j of J (reverse over reverse). w is all ones.
@@ -158,12 +165,14 @@ func (bd builder) batchedLogLikeObs(data Data, raw []*graph.Node) (llObs *graph.
 	for i, r := range raw {
 		copies[i] = graph.BroadcastToDims(graph.ExpandAxes(r, 0), p, r.Shape().Dimensions[0])
 	}
-	return bd.logLikeObs(data, copies, p), copies
+	llObs, _ = bd.logLikeObs(data, copies, p)
+	return llObs, copies
 }
 
 // logLikeObs maps the unconstrained blocks to the natural scale, calls the model's LogLikeObs
-// and checks its shape: [n], or [batch, n] when batch > 0.
-func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Node {
+// and checks its shape: [n], or [batch, n] when batch > 0. It also returns the Params the
+// model saw, which hold the index nodes it built.
+func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) (*graph.Node, Params) {
 	m := bd.model
 	first := data.nodes[bd.columns[0]]
 	natural := make([]*graph.Node, len(raw))
@@ -178,7 +187,13 @@ func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Nod
 			natural[i] = graph.ConvertDType(natural[i], first.DType())
 		}
 	}
-	llObs := m.LogLikeObs(Params{model: m, nodes: natural, batched: batch > 0, data: data}, data)
+	params := newParams(m, natural, batch > 0, data)
+	if batch == 0 {
+		for _, ix := range m.Indices {
+			params.Index(ix.Block) // built before LogLikeObs runs, so that it uses these nodes
+		}
+	}
+	llObs := m.LogLikeObs(params, data)
 	want := []int{first.Shape().Dimensions[0]}
 	if batch > 0 {
 		want = []int{batch, want[0]}
@@ -198,7 +213,7 @@ func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) *graph.Nod
 	if llObs.DType() != dtypes.Float64 {
 		llObs = graph.ConvertDType(llObs, dtypes.Float64)
 	}
-	return llObs
+	return llObs, params
 }
 
 // components returns every entry of the per-block gradients as a scalar node, in flat order.
@@ -499,9 +514,20 @@ func (ev *Evaluator) LogLikeGrad(u, grad []float64) (float64, error) {
 }
 
 // Hessian returns the exact Hessian of the log-likelihood with respect to u, by automatic
-// differentiation (one gradient-of-gradient pass per parameter, all in one compiled graph).
-func (ev *Evaluator) Hessian(u []float64) (*mat.SymDense, error) {
-	outs, err := ev.run(progHessian, u)
+// differentiation in one compiled graph: for a model with declared indices, from the
+// derivatives with respect to the indices as XᵀWX (see buildStructured); otherwise one
+// gradient-of-gradient pass per parameter (or one batched pass, for a Batched model).
+func (ev *Evaluator) Hessian(u []float64) (*mat.SymDense, error) { return ev.hessian(progHessian, u) }
+
+// ReferenceHessian returns the exact Hessian by one gradient-of-gradient pass per parameter,
+// whatever the model declares: slower for models with indices, it is the reference their
+// structured Hessian is checked against.
+func (ev *Evaluator) ReferenceHessian(u []float64) (*mat.SymDense, error) {
+	return ev.hessian(progHessianGeneric, u)
+}
+
+func (ev *Evaluator) hessian(kind program, u []float64) (*mat.SymDense, error) {
+	outs, err := ev.run(kind, u)
 	if err != nil {
 		return nil, err
 	}
@@ -518,11 +544,20 @@ func (ev *Evaluator) Hessian(u []float64) (*mat.SymDense, error) {
 
 // ScoreObs returns the per-observation scores: row i is the gradient of observation i's
 // log-likelihood with respect to u. The rows sum to the gradient; OPG and sandwich covariances
-// are built from them.
-func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) {
+// are built from them. For a model with declared indices, row i is built from ∂ℓᵢ/∂ηᵢ times
+// the design row.
+func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) { return ev.scoreObs(progScoreObs, u) }
+
+// ReferenceScoreObs returns the per-observation scores by reverse over reverse differentiation
+// whatever the model declares: the reference the structured scores are checked against.
+func (ev *Evaluator) ReferenceScoreObs(u []float64) (*mat.Dense, error) {
+	return ev.scoreObs(progScoreObsGeneric, u)
+}
+
+func (ev *Evaluator) scoreObs(kind program, u []float64) (*mat.Dense, error) {
 	scores := mat.NewDense(ev.data.n, len(u), nil)
 	row := 0
-	err := ev.runChunks(progScoreObs, u, func(c int, outs [][]float64) {
+	err := ev.runChunks(kind, u, func(c int, outs [][]float64) {
 		// The programs return the transposed scores, p×rows: one row per parameter.
 		rows := ev.data.rows[c]
 		scores.Slice(row, row+rows, 0, len(u)).(*mat.Dense).Copy(mat.NewDense(len(u), rows, outs[0]).T())

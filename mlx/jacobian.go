@@ -179,7 +179,7 @@ func (j *Jacobian) build(columns []string, inputs []*graph.Node) []*graph.Node {
 			natural[i] = graph.ConvertDType(r, first.DType())
 		}
 	}
-	f := j.fn.Func(Params{model: m, nodes: natural, data: data}, data)
+	f := j.fn.Func(newParams(m, natural, false, data), data)
 	if f == nil || !(f.Rank() == 0 || slices.Equal(f.Shape().Dimensions, []int{n})) {
 		got := "nil"
 		if f != nil {

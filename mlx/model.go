@@ -315,19 +315,29 @@ type Params struct {
 	model   *Model
 	nodes   []*graph.Node
 	batched bool
-	data    Data // for Index
+	data    Data                   // for Index
+	etas    map[string]*graph.Node // each index built once, by block, so derivatives can be taken with respect to it
+}
+
+// newParams returns the Params of model m for one graph.
+func newParams(m *Model, nodes []*graph.Node, batched bool, data Data) Params {
+	return Params{model: m, nodes: nodes, batched: batched, data: data, etas: map[string]*graph.Node{}}
 }
 
 // Index returns the linear index of the named block (Model.Indices): xβ of shape [n] (or
 // [n, J] for a design of shape [n, J, k]; [B, n] when Batched) plus the offset column if the
-// index has one. It panics if the block has no declared index; call it only while building a
-// graph.
+// index has one. Every call in one graph returns the same node. It panics if the block has no
+// declared index; call it only while building a graph.
 func (p Params) Index(block string) *graph.Node {
+	if eta, ok := p.etas[block]; ok {
+		return eta
+	}
 	for _, ix := range p.model.Indices {
 		if ix.Block != block {
 			continue
 		}
-		x, beta := p.data.Get(ix.Design), p.Get(block)
+		i, _, _ := p.model.blockIndex(block)
+		x, beta := p.data.Get(ix.Design), p.nodes[i]
 		dims := x.Shape().Dimensions
 		if dims[len(dims)-1] != beta.Shape().Dimensions[beta.Rank()-1] {
 			panic(fmt.Errorf("mlx: model %q: design column %q has shape %s, but block %q has %d coefficients",
@@ -354,6 +364,9 @@ func (p Params) Index(block string) *graph.Node {
 			}
 			eta = graph.Add(eta, off)
 		}
+		if p.etas != nil {
+			p.etas[block] = eta
+		}
 		return eta
 	}
 	panic(fmt.Errorf("mlx: model %q declares no index of block %q", p.model.Name, block))
@@ -370,6 +383,10 @@ func (p Params) Get(name string) *graph.Node {
 	i, _, ok := p.model.blockIndex(name)
 	if !ok {
 		panic(fmt.Errorf("mlx: model %q has no block %q (blocks: %s)", p.model.Name, name, p.model.blockNames()))
+	}
+	if slices.ContainsFunc(p.model.Indices, func(ix Index) bool { return ix.Block == name }) {
+		// The declaration is a promise the structured derivatives rely on: hold it.
+		panic(fmt.Errorf("mlx: model %q: block %q has a declared index; reach it through Params.Index(%q)", p.model.Name, name, name))
 	}
 	return p.nodes[i]
 }

@@ -254,7 +254,7 @@ func (pr *Predictor) build(key predictKey, columns []string, inputs []*graph.Nod
 		}
 	}
 	pred := m.Predictions[key.pred]
-	out := pred.Func(Params{model: m, nodes: params, data: data}, data)
+	out := pred.Func(newParams(m, params, false, data), data)
 	n := inputs[0].Shape().Dimensions[0]
 	want := []int{n}
 	if pred.Outcomes != nil {
@@ -306,5 +306,5 @@ func columnSum(out *graph.Node, o, j int) *graph.Node {
 	}
 	oneHot := make([]float64, j)
 	oneHot[o] = 1
-	return graph.ReduceAllSum(graph.Mul(out, graph.ExpandAxes(graph.Const(out.Graph(), oneHot), 0)))
+	return graph.ReduceAllSum(graph.Mul(out, graph.ExpandAxes(graph.ConstAsDType(out.Graph(), out.DType(), oneHot), 0)))
 }
