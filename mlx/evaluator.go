@@ -29,6 +29,8 @@ const (
 	progScoreObs
 	progHessianGeneric  // the p-pass Hessian, also for models with indices
 	progScoreObsGeneric // the reverse-over-reverse scores, also for models with indices
+	progScoreOuter      // Σᵢ sᵢsᵢᵀ
+	progScoreSums       // Σ_{i∈g} sᵢ per group g; two more inputs: codes [n] and zeros [G, p]
 	numPrograms
 )
 
@@ -96,6 +98,15 @@ func (bd builder) split(inputs []*graph.Node) (Data, []*graph.Node) {
 // unconstrained parameter blocks in model order.
 func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 	m := bd.model
+	switch kind {
+	case progScoreOuter:
+		st := bd.build(progScoreObs, inputs)[0] // p×n
+		return []*graph.Node{graph.Dot(st, graph.Transpose(st, 0, 1))}
+	case progScoreSums:
+		codes, zeros := inputs[len(inputs)-2], inputs[len(inputs)-1]
+		st := bd.build(progScoreObs, inputs[:len(inputs)-2])[0]
+		return []*graph.Node{graph.ScatterSum(zeros, graph.ExpandAxes(codes, 1), graph.Transpose(st, 0, 1), false, false)}
+	}
 	data, raw := bd.split(inputs)
 	if m.Batched && (kind == progHessian || kind == progScoreObs) {
 		return bd.buildBatched(kind, data, raw)
@@ -404,6 +415,12 @@ func (ev *Evaluator) args(c int, params []*tensors.Tensor) (args []any, done fun
 // runChunks executes a program at the unconstrained parameters u on every chunk of the data,
 // in order, and passes each chunk's outputs, as flat float64 slices, to each.
 func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs [][]float64)) error {
+	return ev.runChunksExtra(kind, u, nil, each)
+}
+
+// runChunksExtra is runChunks for programs with inputs after the parameters: extra, if not
+// nil, returns them for chunk c (they are released after the chunk's run).
+func (ev *Evaluator) runChunksExtra(kind program, u []float64, extra func(c int) []any, each func(c int, outs [][]float64)) error {
 	if len(u) != ev.model.NumParams() {
 		return fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
 	}
@@ -421,7 +438,15 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 			if err != nil {
 				return err
 			}
+			var more []any
+			if extra != nil {
+				more = extra(c)
+				args = append(args, more...)
+			}
 			outs, err := execFlat(e, args, done)
+			for _, t := range more {
+				t.(*tensors.Tensor).FinalizeAll()
+			}
 			if err != nil {
 				return err
 			}
@@ -531,15 +556,7 @@ func (ev *Evaluator) hessian(kind program, u []float64) (*mat.SymDense, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := len(u)
-	h := mat.NewSymDense(p, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			// Average the two triangles: autodiff gives a matrix symmetric up to rounding.
-			h.SetSym(i, j, 0.5*(outs[0][i*p+j]+outs[0][j*p+i]))
-		}
-	}
-	return h, nil
+	return symmetric(outs[0], len(u)), nil
 }
 
 // ScoreObs returns the per-observation scores: row i is the gradient of observation i's
@@ -552,6 +569,64 @@ func (ev *Evaluator) ScoreObs(u []float64) (*mat.Dense, error) { return ev.score
 // whatever the model declares: the reference the structured scores are checked against.
 func (ev *Evaluator) ReferenceScoreObs(u []float64) (*mat.Dense, error) {
 	return ev.scoreObs(progScoreObsGeneric, u)
+}
+
+// ScoreMeat returns the "meat" of the sandwich covariances from the per-observation scores
+// sᵢ at u, computed where the scores are, so that only a p×p (or G×p) result leaves the
+// backend: Σᵢ sᵢsᵢᵀ when groups is nil, and otherwise Σ_g u_g u_gᵀ with u_g = Σ_{i∈g} sᵢ, the
+// scores summed within each group (by a scatter-add). groups gives each observation's group as
+// a code in 0 … G−1. It returns an error if groups has the wrong length or a code outside
+// that range.
+func (ev *Evaluator) ScoreMeat(u []float64, groups []int) (*mat.SymDense, error) {
+	p := len(u)
+	if groups == nil {
+		outs, err := ev.run(progScoreOuter, u)
+		if err != nil {
+			return nil, err
+		}
+		return symmetric(outs[0], p), nil
+	}
+	if len(groups) != ev.data.n {
+		return nil, fmt.Errorf("mlx: model %q: %d group codes for %d observations", ev.model.Name, len(groups), ev.data.n)
+	}
+	numGroups := 0
+	for i, g := range groups {
+		if g < 0 || g >= len(groups) {
+			return nil, fmt.Errorf("mlx: model %q: group code %d of observation %d is outside 0…%d", ev.model.Name, g, i, len(groups)-1)
+		}
+		numGroups = max(numGroups, g+1)
+	}
+	sums := mat.NewDense(numGroups, p, nil)
+	start := 0
+	err := ev.runChunksExtra(progScoreSums, u, func(c int) []any {
+		rows := ev.data.rows[c]
+		codes := make([]int32, rows)
+		for i := range rows {
+			codes[i] = int32(groups[start+i])
+		}
+		start += rows
+		return []any{tensors.FromFlatDataAndDimensions(codes, rows), tensors.FromShape(shapes.Make(dtypes.Float64, numGroups, p))}
+	}, func(_ int, outs [][]float64) {
+		sums.Add(sums, mat.NewDense(numGroups, p, outs[0]))
+	})
+	if err != nil {
+		return nil, err
+	}
+	meat := mat.NewSymDense(p, nil)
+	meat.SymOuterK(1, sums.T())
+	return meat, nil
+}
+
+// symmetric returns the p×p matrix of flat values, its two triangles averaged: autodiff and
+// matrix products give matrices symmetric up to rounding.
+func symmetric(flat []float64, p int) *mat.SymDense {
+	h := mat.NewSymDense(p, nil)
+	for i := range p {
+		for j := i; j < p; j++ {
+			h.SetSym(i, j, 0.5*(flat[i*p+j]+flat[j*p+i]))
+		}
+	}
+	return h
 }
 
 func (ev *Evaluator) scoreObs(kind program, u []float64) (*mat.Dense, error) {

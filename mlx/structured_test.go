@@ -3,9 +3,11 @@ package mlx_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"gonum.org/v1/gonum/mat"
@@ -104,4 +106,62 @@ func relDiff(a, b mat.Matrix) float64 {
 	var d mat.Dense
 	d.Sub(a, b)
 	return mat.Norm(&d, math.Inf(1)) / mat.Norm(b, math.Inf(1))
+}
+
+// TestScoreMeat checks the meat computed by the engine, Σ sᵢsᵢᵀ and Σ_g u_g u_gᵀ with groups
+// that span the chunks of a streamed dataset, against the same sums on the host from
+// ScoreObs, and the errors for bad group codes.
+func TestScoreMeat(t *testing.T) {
+	p, whole, _ := linearProblem(t, 300, 3, 41)
+	a, _ := mlx.NewDataset(mlx.Vector("y", p.Y[:120]), mlx.Matrix("x", p.X.Slice(0, 120, 0, 3)))
+	b, _ := mlx.NewDataset(mlx.Vector("y", p.Y[120:]), mlx.Matrix("x", p.X.Slice(120, 300, 0, 3)))
+	chunked, err := mlx.Chunks(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := make([]int, 300)
+	for i := range groups {
+		groups[i] = (i * 7) % 11 // every group has rows in both chunks
+	}
+	u := p.Start // a point away from the maximum (unconstrained: log σ = 1)
+	for _, ds := range []*mlx.Dataset{whole, chunked} {
+		ev, err := mlx.NewEvaluator(testbackend.Get(t), likelihoods.NormalLinear(3), ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := ev.ScoreObs(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opg := mat.NewSymDense(4, nil)
+		opg.SymOuterK(1, s.T())
+		sums := mat.NewDense(11, 4, nil)
+		for i, g := range groups {
+			for j := range 4 {
+				sums.Set(g, j, sums.At(g, j)+s.At(i, j))
+			}
+		}
+		cluster := mat.NewSymDense(4, nil)
+		cluster.SymOuterK(1, sums.T())
+		for _, c := range []struct {
+			groups []int
+			want   *mat.SymDense
+		}{{nil, opg}, {groups, cluster}} {
+			got, err := ev.ScoreMeat(u, c.groups)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := relDiff(got, c.want); d > 1e-12 {
+				t.Errorf("meat with groups %v: %.2g relative from the host's", c.groups != nil, d)
+			}
+		}
+		if _, err := ev.ScoreMeat(u, groups[:10]); err == nil {
+			t.Error("10 group codes for 300 observations: no error")
+		}
+		bad := slices.Clone(groups)
+		bad[5] = -1
+		if _, err := ev.ScoreMeat(u, bad); err == nil {
+			t.Error("a negative group code: no error")
+		}
+	}
 }

@@ -55,7 +55,7 @@ func (OPG) String() string { return "OPG" }
 
 // Unconstrained returns (Σ sᵢsᵢᵀ)⁻¹, or a *SingularError if the outer product is singular.
 func (OPG) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
-	opg, err := outerProduct(res)
+	opg, err := meat(res, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +74,11 @@ func (Sandwich) String() string { return "Sandwich" }
 
 // Unconstrained returns H⁻¹(Σ sᵢsᵢᵀ)H⁻¹.
 func (Sandwich) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
-	scores, err := scoreObs(res)
+	m, err := meat(res, nil)
 	if err != nil {
 		return nil, err
 	}
-	return sandwich(res, scores, 1)
+	return sandwich(res, m, 1)
 }
 
 // Robust is Stata's vce(robust) for maximum likelihood: the Sandwich scaled by n/(n−1),
@@ -91,12 +91,12 @@ func (Robust) String() string { return "Robust" }
 
 // Unconstrained returns n/(n−1) · H⁻¹(Σ sᵢsᵢᵀ)H⁻¹.
 func (Robust) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
-	scores, err := scoreObs(res)
+	m, err := meat(res, nil)
 	if err != nil {
 		return nil, err
 	}
 	n := float64(res.NumObs)
-	return sandwich(res, scores, n/(n-1))
+	return sandwich(res, m, n/(n-1))
 }
 
 // Cluster is Stata's vce(cluster): the sandwich with the scores summed within clusters,
@@ -132,20 +132,16 @@ func (c Cluster) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 	if len(index) < 2 {
 		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", len(index))
 	}
-	scores, err := scoreObs(res)
+	codes := make([]int, len(c.Groups))
+	for i, g := range c.Groups {
+		codes[i] = index[g]
+	}
+	m, err := meat(res, codes)
 	if err != nil {
 		return nil, err
 	}
-	_, p := scores.Dims()
-	sums := mat.NewDense(len(index), p, nil)
-	for i, g := range c.Groups {
-		row := sums.RawRowView(index[g])
-		for j := range p {
-			row[j] += scores.At(i, j)
-		}
-	}
 	nc := float64(len(index))
-	return sandwich(res, sums, nc/(nc-1))
+	return sandwich(res, m, nc/(nc-1))
 }
 
 // NumClusters returns the number of distinct clusters in Groups.

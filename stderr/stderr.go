@@ -107,31 +107,33 @@ func checkResult(res *mlx.Result) error {
 	return nil
 }
 
-// scoreObs returns the per-observation scores at the estimates.
-func scoreObs(res *mlx.Result) (*mat.Dense, error) {
+// meat returns Σᵢ sᵢsᵢᵀ of the per-observation scores at the estimates (groups nil), or
+// Σ_g u_g u_gᵀ of the scores summed within groups coded 0 … G−1, computed by the engine where
+// the scores are (mlx.Evaluator.ScoreMeat), on the unconstrained scale.
+func meat(res *mlx.Result, groups []int) (*mat.SymDense, error) {
 	if err := checkResult(res); err != nil {
 		return nil, err
 	}
-	return res.ScoreObs()
+	if res.Evaluator() == nil {
+		return nil, fmt.Errorf("stderr: model %q: the result has no evaluator to compute scores with", res.Model.Name)
+	}
+	return res.Evaluator().ScoreMeat(res.Unconstrained, groups)
 }
 
-// sandwich returns scale · H⁻¹(Σ r rᵀ)H⁻¹, summed over the rows r of scores, on the
-// unconstrained scale.
-func sandwich(res *mlx.Result, scores *mat.Dense, scale float64) (*mat.SymDense, error) {
+// sandwich returns scale · H⁻¹ M H⁻¹ for the meat M, on the unconstrained scale.
+func sandwich(res *mlx.Result, m *mat.SymDense, scale float64) (*mat.SymDense, error) {
 	bread, err := inverseInformation(res)
 	if err != nil {
 		return nil, err
 	}
-	_, p := scores.Dims()
-	meat := mat.NewSymDense(p, nil)
-	meat.SymOuterK(scale, scores.T())
+	p := m.SymmetricDim()
 	var tmp, sw mat.Dense
-	tmp.Mul(bread, meat)
+	tmp.Mul(bread, m)
 	sw.Mul(&tmp, bread)
 	covU := mat.NewSymDense(p, nil)
 	for i := range p {
 		for j := i; j < p; j++ {
-			covU.SetSym(i, j, 0.5*(sw.At(i, j)+sw.At(j, i)))
+			covU.SetSym(i, j, scale*0.5*(sw.At(i, j)+sw.At(j, i)))
 		}
 	}
 	return covU, nil
@@ -149,18 +151,6 @@ func inverseInformation(res *mlx.Result) (*mat.SymDense, error) {
 	info := mat.NewSymDense(p, nil)
 	info.ScaleSym(-1, res.Hessian)
 	return invertInformation(res, "observed information (−Hessian)", info)
-}
-
-// outerProduct returns Σ sᵢsᵢᵀ of the per-observation scores on the unconstrained scale.
-func outerProduct(res *mlx.Result) (*mat.SymDense, error) {
-	scores, err := scoreObs(res)
-	if err != nil {
-		return nil, err
-	}
-	_, p := scores.Dims()
-	opg := mat.NewSymDense(p, nil)
-	opg.SymOuterK(1, scores.T())
-	return opg, nil
 }
 
 // conditionLimit is the condition number past which an information matrix is called singular:
