@@ -111,8 +111,8 @@ func (r *Report) header() []string {
 		}
 		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", len(g), r.Spec.Cluster))
 	}
-	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s); backend %s.",
-		res.Method, res.Status, res.Iterations, res.Runtime.Seconds(), res.Backend))
+	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s, %d backend calls); backend %s.",
+		res.Method, res.Status, res.Iterations, res.Runtime.Seconds(), res.Calls, res.Backend))
 	if !res.Status.Converged() {
 		lines = append(lines, "WARNING: the optimizer did not converge ("+res.Reason+"); the estimates are the last iterate.")
 	}
@@ -162,7 +162,7 @@ type Coef struct {
 // precision. Numbers that do not exist (no null model) are null.
 type jsonReport struct {
 	Model, Formula, Covariance, Method, Status, Reason, Backend string
-	Observations, Dropped, Parameters, Iterations               int
+	Observations, Dropped, Parameters, Iterations, Calls        int
 	Converged                                                   bool
 	LogLike                                                     float64
 	LLNull, LRChi2, LRPValue, PseudoR2                          *float64
@@ -183,7 +183,7 @@ func (r *Report) JSON() ([]byte, error) {
 	j := jsonReport{
 		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind.String(), Method: res.Method, Status: res.Status.String(),
 		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
-		Parameters: len(res.Estimates), Iterations: res.Iterations, Converged: res.Status.Converged(),
+		Parameters: len(res.Estimates), Iterations: res.Iterations, Calls: res.Calls, Converged: res.Status.Converged(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Level: e.Level, Notes: r.Notes,
 	}
 	if !math.IsNaN(r.LLNull) {

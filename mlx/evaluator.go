@@ -270,7 +270,12 @@ type Evaluator struct {
 	// replaces a set that was evicted.
 	progs      []*programs
 	chunkProgs []int
+	calls      atomic.Int64 // compiled programs run, one per chunk per evaluation
 }
+
+// Calls returns how many times this Evaluator has run a compiled program (one per chunk of
+// each evaluation): the round trips to the backend, whose latency bounds small fits on GPUs.
+func (ev *Evaluator) Calls() int { return int(ev.calls.Load()) }
 
 // Evaluator is the optim.Objective that Fit maximizes.
 var _ optim.Objective = (*Evaluator)(nil)
@@ -443,6 +448,7 @@ func (ev *Evaluator) runChunksExtra(kind program, u []float64, extra func(c int)
 				more = extra(c)
 				args = append(args, more...)
 			}
+			ev.calls.Add(1)
 			outs, err := execFlat(e, args, done)
 			for _, t := range more {
 				t.(*tensors.Tensor).FinalizeAll()

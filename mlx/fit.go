@@ -64,6 +64,9 @@ type Result struct {
 	// per-observation scores (see optim.Result). A value+gradient evaluation counts once in
 	// FuncEvals and once in GradEvals.
 	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
+	// Calls counts the compiled programs run on the backend for the fit, the final Hessian
+	// included: one per chunk of every evaluation.
+	Calls int
 	// Runtime is the optimizer's wall time; HessianTime is the time spent on the final exact
 	// Hessian, which Runtime excludes, so that optimizers are timed without it.
 	Runtime, HessianTime time.Duration
@@ -125,6 +128,7 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	calls := ev.Calls()
 	run, err := optim.Maximize(ev, u0, &s.Settings, method)
 	if err != nil {
 		var start *optim.StartError
@@ -150,6 +154,7 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		GradEvals:     run.GradEvals,
 		HessEvals:     run.HessEvals,
 		ScoreEvals:    run.ScoreEvals,
+		Calls:         ev.Calls() - calls,
 		Runtime:       run.Runtime,
 		HessianTime:   run.HessianTime,
 		History:       run.History,

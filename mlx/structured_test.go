@@ -9,6 +9,7 @@ import (
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomle/gomle/optim"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"gonum.org/v1/gonum/mat"
 )
@@ -162,6 +163,42 @@ func TestScoreMeat(t *testing.T) {
 		bad[5] = -1
 		if _, err := ev.ScoreMeat(u, bad); err == nil {
 			t.Error("a negative group code: no error")
+		}
+	}
+}
+
+// TestCalls checks that an Evaluator counts one backend call per chunk of every evaluation,
+// and that a fit reports the calls it made.
+func TestCalls(t *testing.T) {
+	p, whole, _ := linearProblem(t, 300, 3, 43)
+	a, _ := mlx.NewDataset(mlx.Vector("y", p.Y[:100]), mlx.Matrix("x", p.X.Slice(0, 100, 0, 3)))
+	b, _ := mlx.NewDataset(mlx.Vector("y", p.Y[100:]), mlx.Matrix("x", p.X.Slice(100, 300, 0, 3)))
+	chunked, err := mlx.Chunks(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for chunks, ds := range map[int]*mlx.Dataset{1: whole, 2: chunked} {
+		ev, err := mlx.NewEvaluator(testbackend.Get(t), likelihoods.NormalLinear(3), ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grad := make([]float64, 4)
+		if _, err := ev.LogLikeGrad(p.Start, grad); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ev.Hessian(p.Start); err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.Calls(); got != 2*chunks {
+			t.Errorf("%d chunks: %d calls after a gradient and a Hessian, want %d", chunks, got, 2*chunks)
+		}
+		res, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: p.Start}, &optim.Newton{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evals := max(res.FuncEvals, res.GradEvals) + res.HessEvals + res.ScoreEvals // a value+gradient counts in both
+		if res.Calls != ev.Calls()-2*chunks || res.Calls < chunks*res.HessEvals || res.Calls > chunks*(evals+1) {
+			t.Errorf("%d chunks: the fit reports %d calls for %d evaluations (%+v)", chunks, res.Calls, evals, res)
 		}
 	}
 }
