@@ -122,3 +122,21 @@ func BenchmarkNewEvaluator(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHessianSweep times the structured Hessian of the normal linear model at N = 50000
+// as K grows: matrix-matrix work that grows as N·K², the table issue 11 asks for.
+func BenchmarkHessianSweep(b *testing.B) {
+	for _, k := range []int{25, 50, 100, 200, 400} {
+		b.Run(fmt.Sprintf("model=normal/n=50000/k=%d", k), func(b *testing.B) {
+			ev, u := benchEvaluator(b, 50000, k, false, false)
+			if _, err := ev.Hessian(u); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := ev.Hessian(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
