@@ -125,6 +125,13 @@ func TestBadInputCatalogue(t *testing.T) {
 		_, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "y ~ a + b"})
 		wantErr(t, err, "separation")
 	})
+	t.Run("ordered outcome separated by a regressor", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 1, 1, 2, 2, 0, 1, 2}, []float64{1, 2, 3, 4, 5, 6, 1.5, 3.5, 5.5})
+		for _, model := range []string{"ologit", "oprobit"} {
+			_, err := estimate.Fit(b, f, estimate.Spec{Model: model, Formula: "y ~ x"})
+			wantErr(t, err, "complete separation", "does not exist")
+		}
+	})
 	t.Run("start outside a block's domain", func(t *testing.T) {
 		ds, err := mlx.NewDataset(mlx.Vector("y", []float64{1, 2, 3}), mlx.Matrix("x", mat.NewDense(3, 1, []float64{1, 1, 1})))
 		if err != nil {

@@ -153,7 +153,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if prob.CheckFit != nil {
 		note, err := prob.CheckFit(res)
 		if err != nil {
-			return nil, fmt.Errorf("estimate: %w", err)
+			return nil, err
 		}
 		if note != "" {
 			notes = append(notes, note)

@@ -129,6 +129,7 @@ func buildOrdered(model func(int, []string) *mlx.Model, quantile func(float64) f
 		p := matrixProblem(m, mlx.Matrix("y", onehot), d, start)
 		p.Model.Predictions[0].Name = fmt.Sprintf("Pr(%s)", d.Response)
 		p.Null = func(*mlx.Result) (float64, int, error) { return null, len(levels) - 1, nil }
+		p.CheckFit = func(res *mlx.Result) (string, error) { return "", checkComplete(m.Name, res) }
 		return p, nil
 	}
 }

@@ -77,11 +77,30 @@ func checkFitted(model string, res *mlx.Result, y []float64, x *mat.Dense) (note
 			perfect++
 		}
 	}
+	if perfect == n {
+		return "", completeSeparation(model, res)
+	}
+	if err := checkComplete(model, res); err != nil {
+		return "", err
+	}
 	switch {
-	case perfect == n || res.LogLike > -completeLogLike*float64(n):
-		return "", fmt.Errorf("likelihoods: %s: complete separation: a combination of the regressors predicts every outcome (log-likelihood %.3g, tending to 0 as the coefficients grow without bound), so the maximum likelihood estimate does not exist", model, res.LogLike)
 	case perfect > 0:
 		return fmt.Sprintf("Warning: %d of %d observations are predicted with |xβ| > %d (probability within 2e-9 of the outcome): quasi-complete separation is likely, and some coefficients and their SEs may be meaningless.", perfect, n, separationEta), nil
 	}
 	return "", nil
+}
+
+// checkComplete returns an error when a fit of a model for discrete outcomes predicts every
+// outcome with probability near 1: its log-likelihood tends to 0 as the coefficients grow
+// without bound, and no maximum likelihood estimate exists.
+func checkComplete(model string, res *mlx.Result) error {
+	if res.LogLike > -completeLogLike*float64(res.NumObs) {
+		return completeSeparation(model, res)
+	}
+	return nil
+}
+
+// completeSeparation is the error of checkComplete.
+func completeSeparation(model string, res *mlx.Result) error {
+	return fmt.Errorf("likelihoods: %s: complete separation: a combination of the regressors predicts every outcome (log-likelihood %.3g, tending to 0 as the coefficients grow without bound), so the maximum likelihood estimate does not exist", model, res.LogLike)
 }
