@@ -125,6 +125,17 @@ func TestBadInputCatalogue(t *testing.T) {
 		_, err := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "y ~ a + b"})
 		wantErr(t, err, "separation")
 	})
+	t.Run("intercept alone where the model cannot identify one", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "g"}, []float64{0, 1, 2, 1, 0, 1}, []float64{1, 1, 2, 2, 3, 3})
+		for _, model := range []string{"ologit", "clogit"} {
+			spec := estimate.Spec{Model: model, Formula: "y ~ 1"}
+			if model == "clogit" {
+				spec.Group = "g"
+			}
+			_, err := estimate.Fit(b, f, spec)
+			wantErr(t, err, model+" needs regressors", "only the intercept")
+		}
+	})
 	t.Run("ordered outcome separated by a regressor", func(t *testing.T) {
 		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 1, 1, 2, 2, 0, 1, 2}, []float64{1, 2, 3, 4, 5, 6, 1.5, 3.5, 5.5})
 		for _, model := range []string{"ologit", "oprobit"} {

@@ -36,6 +36,9 @@ func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error
 	}
 	in := &input{data: data, dropped: -1}
 	if j := slices.Index(d.Names, interceptName); fam.NoIntercept && j >= 0 {
+		if len(d.Names) == 1 {
+			return nil, fmt.Errorf("estimate: %s needs regressors: it cannot identify a constant, and the formula has only the intercept", fam.Name)
+		}
 		in.dropped = j
 		data.X, data.Names = dropColumn(d.X, j), slices.Delete(slices.Clone(d.Names), j, j+1)
 	}
@@ -61,12 +64,9 @@ func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error
 	return in, nil
 }
 
-// dropColumn returns x without column j.
+// dropColumn returns x, of at least two columns, without column j.
 func dropColumn(x *mat.Dense, j int) *mat.Dense {
 	n, k := x.Dims()
-	if k == 1 {
-		return mat.NewDense(n, 0, nil)
-	}
 	out := mat.NewDense(n, k-1, nil)
 	c := 0
 	for jj := range k {

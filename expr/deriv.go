@@ -25,6 +25,16 @@ func (e *Expr) Derivative(vars map[string][]float64, n int, wrt string) (value, 
 	return value, deriv, nil
 }
 
+// chain returns the inner derivative d times the outer derivative f, 0 when d is 0 whatever f
+// is: where the argument does not move, an infinite outer derivative (√ at 0, x^0 at 0) must
+// not turn the product into NaN.
+func chain(d, f float64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return d * f
+}
+
 // evalDual returns the value of n and its derivative with respect to wrt, each of length 1
 // (when n depends on scalars only) or one per row.
 func evalDual(n *node, vars map[string][]float64, wrt string) (v, d []float64) {
@@ -47,7 +57,7 @@ func evalDual(n *node, vars map[string][]float64, wrt string) (v, d []float64) {
 	case kindCall:
 		a, da := evalDual(n.args[0], vars, wrt)
 		f := functions[n.name]
-		return apply1(a, f.eval), apply2(da, apply1(a, f.deriv), func(x, y float64) float64 { return x * y })
+		return apply1(a, f.eval), apply2(da, apply1(a, f.deriv), chain)
 	}
 	a, da := evalDual(n.args[0], vars, wrt)
 	b, db := evalDual(n.args[1], vars, wrt)
@@ -77,7 +87,9 @@ func evalDual(n *node, vars map[string][]float64, wrt string) (v, d []float64) {
 	}
 	for i := range out {
 		ai, bi, dai, dbi := at(a, i), at(b, i), at(da, i), at(db, i)
-		out[i] = bi * math.Pow(ai, bi-1) * dai
+		if bi != 0 { // a^0 is constant, even at a = 0 where b·a^(b−1) would be 0·∞
+			out[i] = chain(dai, bi*math.Pow(ai, bi-1))
+		}
 		if dbi != 0 {
 			out[i] += at(p, i) * math.Log(ai) * dbi
 		}

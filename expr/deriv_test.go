@@ -46,4 +46,13 @@ func TestDerivative(t *testing.T) {
 	if _, der, _ := e.Derivative(map[string][]float64{"z": zs}, 3, "x"); der[0] != 0 || der[2] != 0 {
 		t.Errorf("derivative with respect to an unused variable: %v", der)
 	}
+	// Where an argument does not move, an infinite outer derivative does not make NaN:
+	// d/dx x·√z at z = 0 is √0 = 0, and d/dx of x^0 is 0 at x = 0.
+	for src, want := range map[string]float64{"x*sqrt(z)": 0, "x*z^0.5": 0, "x^0": 0, "sqrt(z) + x": 1} {
+		e, _ := expr.Parse(src)
+		_, der, err := e.Derivative(map[string][]float64{"x": {0}, "z": {0}}, 1, "x")
+		if err != nil || der[0] != want {
+			t.Errorf("d/dx %s at x = z = 0: %v (%v), want %v", src, der, err, want)
+		}
+	}
 }

@@ -163,9 +163,6 @@ func buildCLogit(d *Data, _ Options) (*Problem, error) {
 		return nil, fmt.Errorf("likelihoods: clogit needs the choice-set column (Group, -group)")
 	}
 	_, k := d.X.Dims()
-	if k == 0 {
-		return nil, fmt.Errorf("likelihoods: clogit needs regressors that vary within a choice set; the formula has only the intercept")
-	}
 	if err := checkValues(d, "clogit", d.Response, d.Y, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
 		return nil, err
 	}

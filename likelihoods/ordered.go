@@ -98,9 +98,6 @@ var (
 func buildOrdered(model func(int, []string) *mlx.Model, quantile func(float64) float64) func(*Data, Options) (*Problem, error) {
 	return func(d *Data, _ Options) (*Problem, error) {
 		_, k := d.X.Dims()
-		if k == 0 {
-			return nil, fmt.Errorf("likelihoods: ordered models need at least one regressor; the cutpoints replace the intercept")
-		}
 		levels, onehot, err := OneHot(d.Y)
 		if err != nil {
 			return nil, fmt.Errorf("likelihoods: ordered model: %w", err)
