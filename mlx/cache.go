@@ -159,7 +159,7 @@ func finalizeAll(sets []*programs) {
 // value graph on those inputs, without compiling it, and hashes every node in build order
 // (its operation, the ids of its inputs, its static arguments such as axes, its output shape
 // and dtype, and the names and shapes of the inputs), the full value of every constant, and
-// the blocks (names, sizes, transforms) and Batched. For a Batched model the batched
+// the blocks (names, sizes, transforms), the declared indices and Batched. For a Batched model the batched
 // log-likelihood is built and hashed too. So two model values share programs exactly when
 // they build the same graphs, however they were made, and models that differ in any captured
 // constant (a censoring limit, say) do not. The one thing no graph shows is the function behind
@@ -172,6 +172,11 @@ func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes
 	fmt.Fprintf(h, "mlx programs v1\nbatched=%t\n", m.Batched)
 	for _, blk := range m.Blocks {
 		fmt.Fprintf(h, "block %q size=%d transform=%d\n", blk.Name, blk.Size, int(blk.Transform))
+	}
+	// The indices decide which Hessian and score programs are built (structured or generic),
+	// beyond the value graph hashed below.
+	for _, ix := range m.Indices {
+		fmt.Fprintf(h, "index %q design=%q offset=%q\n", ix.Block, ix.Design, ix.Offset)
 	}
 	for i, name := range columns {
 		fmt.Fprintf(h, "column %q %s\n", name, inputs[i])

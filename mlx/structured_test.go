@@ -202,3 +202,35 @@ func TestCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestIndicesSeparatePrograms checks that a model with a declared index does not share compiled
+// programs with one that computes the same value graph without declaring it: the two build
+// different Hessian programs (structured and generic).
+func TestIndicesSeparatePrograms(t *testing.T) {
+	p, ds, _ := linearProblem(t, 50, 2, 44)
+	ll := func(eta, y *graph.Node) *graph.Node { return graph.Neg(graph.Square(graph.Sub(y, eta))) }
+	plain := &mlx.Model{Name: "plain", Blocks: []mlx.Block{{Name: "beta", Size: 2}},
+		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return ll(graph.Dot(d.Get("x"), p.Get("beta")), d.Get("y")) }}
+	indexed := &mlx.Model{Name: "indexed", Blocks: []mlx.Block{{Name: "beta", Size: 2}},
+		Indices:    []mlx.Index{{Block: "beta", Design: "x"}},
+		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return ll(p.Index("beta"), d.Get("y")) }}
+	u := p.Start[:2]
+	evPlain, err := mlx.NewEvaluator(testbackend.Get(t), plain, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := evPlain.Hessian(u); err != nil {
+		t.Fatal(err)
+	}
+	evIndexed, err := mlx.NewEvaluator(testbackend.Get(t), indexed, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := evIndexed.Compilations()
+	if _, err := evIndexed.Hessian(u); err != nil {
+		t.Fatal(err)
+	}
+	if evIndexed.Compilations() == before {
+		t.Error("the indexed model's Hessian reused the plain model's compiled program")
+	}
+}
