@@ -40,6 +40,9 @@ func margins(est *stderr.Estimates, d *frame.Design, in *input, prob *likelihood
 		return prob.DesignColumn(x)
 	}
 	data := ds
+	if c.AtMeans && perAlternativeDesign(prob) {
+		return nil, fmt.Errorf("estimate: %s: effects at the means are not defined for choice data (an average choice set has fractional alternatives); use average marginal effects", m.Name)
+	}
 	if c.AtMeans {
 		var err error
 		if data, err = ds.Means(); err != nil {
@@ -144,4 +147,14 @@ func meanColumn(c mlx.Column) mlx.Column {
 		dims = slices.Concat([]int{1}, c.Dims[1:])
 	}
 	return mlx.Column{Name: c.Name, Values: mean, Dims: dims}
+}
+
+// perAlternativeDesign reports whether a problem's design is laid out per alternative (choice data).
+func perAlternativeDesign(prob *likelihoods.Problem) bool {
+	for _, c := range prob.Columns {
+		if c.Name == prob.Design {
+			return len(c.Dims) == 3
+		}
+	}
+	return false
 }

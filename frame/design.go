@@ -153,7 +153,10 @@ func (d *Design) columns(vars map[string][]float64, wrt string, record bool) (co
 		ones[i] = 1
 	}
 	if f.intercept {
-		cols, derivs = append(cols, ones), append(derivs, make([]float64, n))
+		cols = append(cols, ones)
+		if wrt != "" {
+			derivs = append(derivs, make([]float64, n))
+		}
 	}
 	for k, t := range f.terms {
 		names, tcols, tderivs, err := t.columns(vars, d.Rows, n, k == d.full, d.levels, wrt)
@@ -220,7 +223,11 @@ func (t term) columns(vars map[string][]float64, rows []int, n int, full bool, l
 	for i := range ones {
 		ones[i] = 1
 	}
-	cols, derivs := [][]float64{ones}, [][]float64{make([]float64, n)}
+	cols := [][]float64{ones}
+	var derivs [][]float64 // nil unless wrt names a variable
+	if wrt != "" {
+		derivs = [][]float64{make([]float64, n)}
+	}
 	for _, fa := range t.factors {
 		flabels, fcols, fderivs, err := fa.columns(vars, rows, n, full, levels, wrt)
 		if err != nil {
@@ -233,17 +240,23 @@ func (t term) columns(vars map[string][]float64, rows []int, n int, full bool, l
 		var nextCols, nextDerivs [][]float64
 		for b, fc := range fcols {
 			for a, c := range cols {
-				prod, dprod := make([]float64, n), make([]float64, n)
+				prod := make([]float64, n)
 				for i := range prod {
 					prod[i] = c[i] * fc[i]
-					dprod[i] = derivs[a][i]*fc[i] + c[i]*fderivs[b][i]
+				}
+				if derivs != nil { // the product rule
+					dprod := make([]float64, n)
+					for i := range dprod {
+						dprod[i] = derivs[a][i]*fc[i] + c[i]*fderivs[b][i]
+					}
+					nextDerivs = append(nextDerivs, dprod)
 				}
 				label := flabels[b]
 				if labels[a] != "" {
 					label = labels[a] + ":" + label
 				}
 				nextLabels = append(nextLabels, label)
-				nextCols, nextDerivs = append(nextCols, prod), append(nextDerivs, dprod)
+				nextCols = append(nextCols, prod)
 			}
 		}
 		labels, cols, derivs = nextLabels, nextCols, nextDerivs
@@ -279,8 +292,11 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		if wrt == "" {
+			return []string{fa.label}, [][]float64{v}, nil, nil
+		}
 		dv := make([]float64, n)
-		if wrt != "" && slices.Contains(fa.vars(), wrt) {
+		if slices.Contains(fa.vars(), wrt) {
 			if _, dv, err = fa.e.Derivative(vars, n, wrt); err != nil {
 				return nil, nil, nil, fmt.Errorf("%s: %w", fa.label, err)
 			}
@@ -326,7 +342,10 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 			}
 		}
 		labels = append(labels, fa.label+prefix+formatLevel(l)+"]")
-		cols, derivs = append(cols, c), append(derivs, make([]float64, n))
+		cols = append(cols, c)
+		if wrt != "" {
+			derivs = append(derivs, make([]float64, n))
+		}
 	}
 	return labels, cols, derivs, nil
 }

@@ -581,8 +581,8 @@ func (ev *Evaluator) ReferenceScoreObs(u []float64) (*mat.Dense, error) {
 // sᵢ at u, computed where the scores are, so that only a p×p (or G×p) result leaves the
 // backend: Σᵢ sᵢsᵢᵀ when groups is nil, and otherwise Σ_g u_g u_gᵀ with u_g = Σ_{i∈g} sᵢ, the
 // scores summed within each group (by a scatter-add). groups gives each observation's group as
-// a code in 0 … G−1. It returns an error if groups has the wrong length or a code outside
-// that range.
+// a code in 0 … n−1 (n observations); G is the largest code plus one. It returns an error if
+// groups has the wrong length or a code outside that range.
 func (ev *Evaluator) ScoreMeat(u []float64, groups []int) (*mat.SymDense, error) {
 	p := len(u)
 	if groups == nil {

@@ -364,9 +364,7 @@ func (p Params) Index(block string) *graph.Node {
 			}
 			eta = graph.Add(eta, off)
 		}
-		if p.etas != nil {
-			p.etas[block] = eta
-		}
+		p.etas[block] = eta
 		return eta
 	}
 	panic(fmt.Errorf("mlx: model %q declares no index of block %q", p.model.Name, block))

@@ -209,16 +209,19 @@ func (pr *Predictor) run(key predictKey, data *Dataset, theta, dir []float64, ea
 			if err != nil {
 				return err
 			}
+			var d *tensors.Tensor
 			if key.kind == predictDerivative {
 				per := len(dir) / data.n
-				d := tensors.FromFlatDataAndDimensions(slices.Clone(dir[start*per:(start+rows)*per]), data.shape(c, key.column).Dimensions...)
-				defer d.FinalizeAll()
+				d = tensors.FromFlatDataAndDimensions(slices.Clone(dir[start*per:(start+rows)*per]), data.shape(c, key.column).Dimensions...)
 				args = append(args, d)
 			}
 			for _, t := range params {
 				args = append(args, t)
 			}
 			outs, err := execFlat(e, args, done)
+			if d != nil {
+				d.FinalizeAll()
+			}
 			if err != nil {
 				return err
 			}

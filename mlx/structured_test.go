@@ -210,7 +210,9 @@ func TestIndicesSeparatePrograms(t *testing.T) {
 	p, ds, _ := linearProblem(t, 50, 2, 44)
 	ll := func(eta, y *graph.Node) *graph.Node { return graph.Neg(graph.Square(graph.Sub(y, eta))) }
 	plain := &mlx.Model{Name: "plain", Blocks: []mlx.Block{{Name: "beta", Size: 2}},
-		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return ll(graph.Dot(d.Get("x"), p.Get("beta")), d.Get("y")) }}
+		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node {
+			return ll(graph.Dot(d.Get("x"), p.Get("beta")), d.Get("y"))
+		}}
 	indexed := &mlx.Model{Name: "indexed", Blocks: []mlx.Block{{Name: "beta", Size: 2}},
 		Indices:    []mlx.Index{{Block: "beta", Design: "x"}},
 		LogLikeObs: func(p mlx.Params, d mlx.Data) *graph.Node { return ll(p.Index("beta"), d.Get("y")) }}

@@ -130,7 +130,11 @@ func MarginalEffects(est *Estimates, spec MarginsSpec) (*Margins, error) {
 		}
 	}
 	me.Cov = mat.NewSymDense(rows, nil)
-	me.Cov.SymRankK(me.Cov, 1, sqrtFactor(jac, est.Cov))
+	jl, err := sqrtFactor(jac, est.Cov)
+	if err != nil {
+		return nil, fmt.Errorf("stderr: MarginalEffects: %w", err)
+	}
+	me.Cov.SymRankK(me.Cov, 1, jl)
 	me.SE, me.Z, me.P, me.Lower, me.Upper = make([]float64, rows), make([]float64, rows), make([]float64, rows), make([]float64, rows), make([]float64, rows)
 	crit := distuv.UnitNormal.Quantile(1 - (1-est.Level)/2)
 	for r := range rows {
@@ -145,8 +149,9 @@ func MarginalEffects(est *Estimates, spec MarginsSpec) (*Margins, error) {
 
 // sqrtFactor returns J·L, where V = L Lᵀ is V's Cholesky factor when V is positive definite,
 // so that (JL)(JL)ᵀ = J V Jᵀ is symmetric by construction. A V that is only semi-definite (a
-// fixed parameter) falls back to its eigen-decomposition with negative rounding clipped.
-func sqrtFactor(jac *mat.Dense, v *mat.SymDense) *mat.Dense {
+// fixed parameter) falls back to its eigen-decomposition with negative rounding clipped. It
+// returns an error if V has no eigen-decomposition (a NaN in it).
+func sqrtFactor(jac *mat.Dense, v *mat.SymDense) (*mat.Dense, error) {
 	k := v.SymmetricDim()
 	l := mat.NewDense(k, k, nil)
 	var chol mat.Cholesky
@@ -156,7 +161,9 @@ func sqrtFactor(jac *mat.Dense, v *mat.SymDense) *mat.Dense {
 		l.Copy(&tri)
 	} else {
 		var eig mat.EigenSym
-		eig.Factorize(v, true)
+		if !eig.Factorize(v, true) {
+			return nil, fmt.Errorf("the covariance of the estimates is not a valid covariance matrix (no eigen-decomposition)")
+		}
 		vals := eig.Values(nil)
 		eig.VectorsTo(l)
 		for j, val := range vals {
@@ -168,7 +175,7 @@ func sqrtFactor(jac *mat.Dense, v *mat.SymDense) *mat.Dense {
 	}
 	var out mat.Dense
 	out.Mul(jac, l)
-	return &out
+	return &out, nil
 }
 
 // Table returns the margins as a table in the layout of Estimates.Table.

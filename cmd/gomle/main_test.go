@@ -105,6 +105,7 @@ func TestBadInput(t *testing.T) {
 		{"missing file", []string{"fit", "logit", "GRADE ~ GPA", "-data", filepath.Join(dir, "none.csv")}, 1, "none.csv"},
 		{"unknown model", []string{"fit", "lgoit", "GRADE ~ GPA", "-data", spector}, 2, `unknown model "lgoit"`},
 		{"option of another model", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-ll", "0", "-group", "PSI"}, 2, "logit does not take -group, -ll"},
+		{"effects at the means of choice data", []string{"fit", "clogit", "choice ~ ttme", "-data", "../../data/modechoice.csv", "-group", "individual", "-atmeans"}, 1, "not defined for choice data"},
 		{"unknown prediction", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-predict", "hazard"}, 1, `no prediction "hazard" (predictions: "Pr(y=1)")`},
 		{"unknown column", []string{"fit", "logit", "GRADE ~ GPAA", "-data", spector}, 1, "GPAA"},
 		{"malformed formula", []string{"fit", "logit", "GRADE GPA", "-data", spector}, 1, "~"},
