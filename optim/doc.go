@@ -15,8 +15,11 @@
 //
 // L-BFGS, BFGS and Newton are gonum's (gonum.org/v1/gonum/optimize), fed the exact gradient
 // and Hessian. TrustRegion is Newton's method with an exactly solved trust-region subproblem.
-// SGD and Adam are full-batch first-order loops. BHHH takes Newton-like steps with the outer
-// product of the scores in place of the negative Hessian.
+// SGD and Adam are full-batch first-order loops; on an Objective that is also a MultiStepper
+// (mlx.Evaluator) they ask for several steps per call, to save a call's latency per step, and
+// walk through them on the host with the same stopping tests, so that the run is the same.
+// BHHH takes Newton-like steps with the outer product of the scores in place of the negative
+// Hessian.
 //
 // Method is an open interface: a method written in another package receives a *Problem, which
 // evaluates the objective with the shared bookkeeping (evaluation counts, the treatment of

@@ -106,6 +106,13 @@ func (p *Problem) ValueGrad(x []float64) (float64, []float64, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	return p.counted(x, ll, grad), grad, nil
+}
+
+// counted books a value+gradient evaluation at x, however it was computed (by LogLikeGrad, or
+// as one of a MultiStepper's steps): it counts it, applies ValueGrad's rule that a non-finite
+// ℓ or gradient is −Inf, and makes it the one-point cache. It returns ℓ as ValueGrad would.
+func (p *Problem) counted(x []float64, ll float64, grad []float64) float64 {
 	p.funcEvals++
 	p.gradEvals++
 	p.rawLL = ll
@@ -114,7 +121,7 @@ func (p *Problem) ValueGrad(x []float64) (float64, []float64, error) {
 		ll = math.Inf(-1)
 	}
 	p.lastX, p.lastLL, p.lastGrad = slices.Clone(x), ll, grad
-	return ll, grad, nil
+	return ll
 }
 
 // Hessian returns the exact Hessian at x, counted as one Hessian evaluation, and reuses the
