@@ -18,7 +18,8 @@ import (
 
 // DefaultProgramCacheCapacity is how many sets of compiled programs the program cache keeps
 // unless SetProgramCacheCapacity says otherwise. A set holds the value, value+gradient, Hessian
-// and score programs of one model computation for one shape of data (see Evaluator). Sizes
+// and score programs of one model computation for one shape of data (see Evaluator), and the
+// unrolled SGD or Adam steps of Evaluator.Steps, one program per rule and number of steps. Sizes
 // vary with the model: measured here, a normal linear model with 4 parameters takes about
 // 0.25 MiB, a Tobit with 101 parameters (its exact Hessian is 101 gradient passes in one graph)
 // about 27 MiB on the pure-Go backend and 40 MiB of Go heap plus 150–350 MiB of XLA's own
@@ -78,7 +79,7 @@ func (c *programCache) getLocked(key programsKey, m *Model, columns []string) *p
 		c.lru.MoveToFront(e)
 		return e.Value.(*programs)
 	}
-	ps := &programs{key: key, builder: builder{model: m, columns: columns}}
+	ps := &programs{key: key, builder: builder{model: m, columns: columns}, execs: map[programID]*compiled{}}
 	ps.elem = c.lru.PushFront(ps)
 	c.entries[key] = ps.elem
 	return ps

@@ -145,7 +145,7 @@ func TestCacheKeepsProgramsInUse(t *testing.T) {
 	if gone, graphs, valid := programState(ps); !gone || graphs == 0 || valid != graphs {
 		t.Fatalf("held set: evicted %v, %d of %d graphs valid; want evicted with all valid", gone, valid, graphs)
 	}
-	e, err := ps.exec(progValue)
+	e, err := ps.exec(programID{kind: progValue})
 	if err != nil {
 		t.Fatal(err)
 	}

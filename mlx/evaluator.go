@@ -31,8 +31,24 @@ const (
 	progScoreObsGeneric // the reverse-over-reverse scores, also for models with indices
 	progScoreOuter      // Σᵢ sᵢsᵢᵀ
 	progScoreSums       // Σ_{i∈g} sᵢ per group g; two more inputs: codes [n] and zeros [G, p]
-	numPrograms
+	progSteps           // several SGD or Adam steps, unrolled (see buildSteps)
 )
+
+// programID names one compiled program of a set. The rule and the number of steps shape the
+// graph of progSteps, so they are part of its name: programs that unroll different numbers of
+// steps, or SGD's and Adam's steps, are compiled and kept apart.
+type programID struct {
+	kind  program
+	adam  bool // progSteps: Adam's update, not SGD's
+	steps int  // progSteps: the steps unrolled
+}
+
+// compiled is one program of a set, compiled on first use.
+type compiled struct {
+	once sync.Once
+	exec *graph.Exec
+	err  error
+}
 
 // programs holds the compiled computations of one model computation on one backend for data of
 // one shape: one set per entry of the program cache (cache.go). Its graphs are built from the
@@ -40,9 +56,8 @@ const (
 type programs struct {
 	builder
 	key      programsKey
-	once     [numPrograms]sync.Once
-	execs    [numPrograms]*graph.Exec
-	errs     [numPrograms]error
+	execsMu  sync.Mutex
+	execs    map[programID]*compiled
 	compiles atomic.Int64 // graphs built, across all programs
 
 	// Guarded by cache.mu.
@@ -60,26 +75,38 @@ type builder struct {
 	columns []string
 }
 
-// exec returns the compiled program of the given kind, creating its graph.Exec on first use.
-// Call it only between cache.acquire and cache.release.
-func (ps *programs) exec(kind program) (*graph.Exec, error) {
-	ps.once[kind].Do(func() {
-		ps.execs[kind], ps.errs[kind] = graph.NewExecAny(ps.key.backend, func(inputs []*graph.Node) []*graph.Node {
+// exec returns the compiled program id, creating its graph.Exec on first use. Call it only
+// between cache.acquire and cache.release.
+func (ps *programs) exec(id programID) (*graph.Exec, error) {
+	ps.execsMu.Lock()
+	c := ps.execs[id]
+	if c == nil {
+		c = &compiled{}
+		ps.execs[id] = c
+	}
+	ps.execsMu.Unlock()
+	c.once.Do(func() {
+		c.exec, c.err = graph.NewExecAny(ps.key.backend, func(inputs []*graph.Node) []*graph.Node {
 			ps.compiles.Add(1)
 			ps.graphsMu.Lock()
 			ps.graphs = append(ps.graphs, inputs[0].Graph())
 			ps.graphsMu.Unlock()
-			return ps.build(kind, inputs)
+			if id.kind == progSteps {
+				return ps.buildSteps(id, inputs)
+			}
+			return ps.build(id.kind, inputs)
 		})
 	})
-	return ps.execs[kind], ps.errs[kind]
+	return c.exec, c.err
 }
 
 // finalize releases the compiled graphs of an evicted set that no evaluation runs any more.
 func (ps *programs) finalize() {
-	for _, e := range ps.execs {
-		if e != nil {
-			e.Finalize()
+	ps.execsMu.Lock()
+	defer ps.execsMu.Unlock()
+	for _, c := range ps.execs {
+		if c.exec != nil {
+			c.exec.Finalize()
 		}
 	}
 }
@@ -366,7 +393,7 @@ func (ev *Evaluator) Precompile() error {
 					continue // same shapes, same compiled graph
 				}
 				done[i] = true
-				e, err := sets[i].exec(kind)
+				e, err := sets[i].exec(programID{kind: kind})
 				if err != nil {
 					return err
 				}
@@ -420,12 +447,12 @@ func (ev *Evaluator) args(c int, params []*tensors.Tensor) (args []any, done fun
 // runChunks executes a program at the unconstrained parameters u on every chunk of the data,
 // in order, and passes each chunk's outputs, as flat float64 slices, to each.
 func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs [][]float64)) error {
-	return ev.runChunksExtra(kind, u, nil, each)
+	return ev.runChunksExtra(programID{kind: kind}, u, nil, each)
 }
 
 // runChunksExtra is runChunks for programs with inputs after the parameters: extra, if not
 // nil, returns them for chunk c (they are released after the chunk's run).
-func (ev *Evaluator) runChunksExtra(kind program, u []float64, extra func(c int) []any, each func(c int, outs [][]float64)) error {
+func (ev *Evaluator) runChunksExtra(id programID, u []float64, extra func(c int) []any, each func(c int, outs [][]float64)) error {
 	if len(u) != ev.model.NumParams() {
 		return fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
 	}
@@ -435,7 +462,7 @@ func (ev *Evaluator) runChunksExtra(kind program, u []float64, extra func(c int)
 		params := blockTensors(ev.model, u)
 		defer finalize(params)
 		for c := range ev.data.chunks {
-			e, err := sets[ev.chunkProgs[c]].exec(kind)
+			e, err := sets[ev.chunkProgs[c]].exec(id)
 			if err != nil {
 				return err
 			}
@@ -604,7 +631,7 @@ func (ev *Evaluator) ScoreMeat(u []float64, groups []int) (*mat.SymDense, error)
 	}
 	sums := mat.NewDense(numGroups, p, nil)
 	start := 0
-	err := ev.runChunksExtra(progScoreSums, u, func(c int) []any {
+	err := ev.runChunksExtra(programID{kind: progScoreSums}, u, func(c int) []any {
 		rows := ev.data.rows[c]
 		codes := make([]int32, rows)
 		for i := range rows {
