@@ -3,7 +3,8 @@
 // the same data:
 //
 //	W1  L-BFGS from the blog's start, then standard errors from the exact Hessian
-//	W2  the blog's SGD loop (learning rate 1e-5), in iterations per second
+//	W2  the blog's SGD loop (learning rate 1e-5), in iterations per second, with
+//	    optim.DefaultStepsPerCall steps per compiled call (-sgd-steps-per-call)
 //	W3  the exact Hessian alone, at the start values
 //
 //	go run ./cmd/bench -reps 5 -json gomle.json -data /tmp/blogdata
@@ -80,6 +81,7 @@ type report struct {
 	Seconds       map[string]timing  `json:"seconds"`
 	FirstSeconds  map[string]float64 `json:"first_run_seconds"`
 	SGDItersPerS  timing             `json:"sgd_iterations_per_second"`
+	SGDPerCall    int                `json:"sgd_steps_per_call"`
 	W1Iterations  int                `json:"w1_iterations"`
 	W1MaxDiffOLS  float64            `json:"w1_max_abs_diff_vs_ols"`
 }
@@ -90,6 +92,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the data and start values")
 	reps := flag.Int("reps", 5, "timed repetitions of each workload")
 	sgdIters := flag.Int("sgd-iters", 200, "SGD iterations per W2 repetition")
+	sgdPerCall := flag.Int("sgd-steps-per-call", 0, "SGD steps per compiled call in W2 (optim.SGD.StepsPerCall); 0 for the default, 1 for one step per call")
 	batched := flag.Bool("batched", false, "exact Hessian in one pass over p parameter copies")
 	dataDir := flag.String("data", "", "also write the data for peers.py into this folder")
 	jsonPath := flag.String("json", "", "write the results as JSON to this file")
@@ -100,7 +103,7 @@ func main() {
 	if *chunkRows > 0 {
 		err = runChunked(*n, *k, *seed, *reps, *chunkRows, *hessian, *jsonPath)
 	} else {
-		err = run(*n, *k, *seed, *reps, *sgdIters, *batched, *dataDir, *jsonPath)
+		err = run(*n, *k, *seed, *reps, *sgdIters, *sgdPerCall, *batched, *dataDir, *jsonPath)
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -187,7 +190,7 @@ func peakRSS() float64 {
 	return math.NaN()
 }
 
-func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonPath string) error {
+func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, dataDir, jsonPath string) error {
 	prob, err := blog.Generate(n, k, seed)
 	if err != nil {
 		return err
@@ -236,8 +239,13 @@ func run(n, k int, seed uint64, reps, sgdIters int, batched bool, dataDir, jsonP
 	}
 
 	sgd := &mlx.Settings{Start: prob.Start, Settings: optim.Settings{MaxIterations: sgdIters, FunctionTol: 1e-300, SkipHessian: true}}
+	rep.SGDPerCall = sgdPerCall
+	if rep.SGDPerCall <= 0 {
+		rep.SGDPerCall = optim.DefaultStepsPerCall
+	}
+	// The first, untimed run compiles the program of SGDPerCall steps.
 	rep.Seconds["w2_sgd"], rep.FirstSeconds["w2_sgd"], err = repeat(reps, func() error {
-		_, err := mlx.FitEvaluator(ev, sgd, &optim.SGD{LearnRate: 1e-5})
+		_, err := mlx.FitEvaluator(ev, sgd, &optim.SGD{LearnRate: 1e-5, StepsPerCall: rep.SGDPerCall})
 		return err
 	})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gomle/gomle/optim"
 )
 
 func TestSummarize(t *testing.T) {
@@ -23,7 +25,8 @@ func TestSummarize(t *testing.T) {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "gomle.json")
-	if err := run(500, 4, 1, 1, 3, false, dir, out); err != nil {
+	// 10 SGD iterations: a block of the default 8 steps per call, then two single steps.
+	if err := run(500, 4, 1, 1, 10, 0, false, dir, out); err != nil {
 		t.Fatal(err)
 	}
 	var rep report
@@ -39,8 +42,8 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s: %+v", key, s)
 		}
 	}
-	if rep.W1MaxDiffOLS > 1e-6 || !(rep.SGDItersPerS.Median > 0) {
-		t.Errorf("W1 %.3g from OLS, SGD %v it/s", rep.W1MaxDiffOLS, rep.SGDItersPerS.Median)
+	if rep.W1MaxDiffOLS > 1e-6 || !(rep.SGDItersPerS.Median > 0) || rep.SGDPerCall != optim.DefaultStepsPerCall {
+		t.Errorf("W1 %.3g from OLS, SGD %v it/s with %d steps per call", rep.W1MaxDiffOLS, rep.SGDItersPerS.Median, rep.SGDPerCall)
 	}
 	f, err := os.Open(filepath.Join(dir, "start.f64"))
 	if err != nil {
