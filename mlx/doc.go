@@ -1,7 +1,8 @@
 // Package mlx is gomle's maximum likelihood engine: models written as GoMLX graphs, compiled
 // value, gradient, exact Hessian and per-observation score programs, and fits. The optimizers
 // live in package optim, which links no GoMLX; mlx's Evaluator is the optim.Objective they
-// maximize, and Fit maps start values and estimates between the natural and unconstrained
+// maximize (and an optim.MultiStepper, which runs several SGD or Adam steps in one compiled
+// program), and Fit maps start values and estimates between the natural and unconstrained
 // scales around optim.Maximize.
 //
 // A Model is a set of named parameter Blocks plus LogLikeObs, a function that builds the

@@ -362,7 +362,7 @@ func (ev *Evaluator) Data() *Dataset { return ev.data }
 func (ev *Evaluator) Backend() backends.Backend { return ev.backend }
 
 // Compilations returns how many graphs have been compiled for the programs this Evaluator runs,
-// across all programs (value, gradient, Hessian, scores) and chunk shapes, by this Evaluator
+// across all programs (value, gradient, Hessian, scores, unrolled steps) and chunk shapes, by this Evaluator
 // and by all others sharing the programs (see Evaluator). A fresh Evaluator of a model
 // computation seen before reports the compilations already done, and evaluating it adds none.
 // If its programs were evicted from the cache, the count restarts when they are rebuilt.
