@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gomle/gomle/frame"
+	"github.com/gomle/gomle/internal/evaltest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -194,7 +195,7 @@ func TestStructuredDerivatives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := maxRelDiff(h, ref); d > 1e-10 {
+			if d := evaltest.RelDiff(h, ref); d > 1e-10 {
 				t.Errorf("%s: structured Hessian differs from the generic one by %.2g relative", f.name, d)
 			}
 			s, err := ev.ScoreObs(u)
@@ -205,16 +206,10 @@ func TestStructuredDerivatives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := maxRelDiff(s, sref); d > 1e-10 {
+			if d := evaltest.RelDiff(s, sref); d > 1e-10 {
 				t.Errorf("%s: structured scores differ from the generic ones by %.2g relative", f.name, d)
 			}
+			evaltest.CheckFusedAndLine(t, f.name, ev, u, ref)
 		}
 	}
-}
-
-// maxRelDiff returns ‖a−b‖∞/‖b‖∞, the largest row sum of the difference relative to that of b.
-func maxRelDiff(a, b mat.Matrix) float64 {
-	var d mat.Dense
-	d.Sub(a, b)
-	return mat.Norm(&d, math.Inf(1)) / mat.Norm(b, math.Inf(1))
 }

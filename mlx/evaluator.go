@@ -32,6 +32,8 @@ const (
 	progScoreOuter      // Σᵢ sᵢsᵢᵀ
 	progScoreSums       // Σ_{i∈g} sᵢ per group g; two more inputs: codes [n] and zeros [G, p]
 	progSteps           // several SGD or Adam steps, unrolled (see buildSteps)
+	progValueGradHess   // ℓ, its gradient and its Hessian in one program
+	progLine            // ℓ(u + αⱼd) for lineSteps step sizes; two more inputs: d and α
 )
 
 // programID names one compiled program of a set. The rule and the number of steps shape the
@@ -133,12 +135,19 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 		codes, zeros := inputs[len(inputs)-2], inputs[len(inputs)-1]
 		st := bd.build(progScoreObs, inputs[:len(inputs)-2])[0]
 		return []*graph.Node{graph.ScatterSum(zeros, graph.ExpandAxes(codes, 1), graph.Transpose(st, 0, 1), false, false)}
+	case progLine:
+		nb := len(m.Blocks)
+		data, params := bd.split(inputs[:len(inputs)-nb-1])
+		return bd.buildLine(data, params, inputs[len(inputs)-nb-1:len(inputs)-1], inputs[len(inputs)-1])
 	}
 	data, raw := bd.split(inputs)
 	if m.Batched && (kind == progHessian || kind == progScoreObs) {
 		return bd.buildBatched(kind, data, raw)
 	}
-	if len(m.Indices) > 0 && (kind == progHessian || kind == progScoreObs) {
+	if m.Batched && kind == progValueGradHess {
+		return append(bd.build(progValueGrad, inputs), bd.buildBatched(progHessian, data, raw)...)
+	}
+	if len(m.Indices) > 0 && (kind == progHessian || kind == progScoreObs || kind == progValueGradHess) {
 		if out, ok := bd.buildStructured(kind, data, raw); ok {
 			return out
 		}
@@ -150,12 +159,15 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 	case progValueGrad:
 		ll := graph.ReduceAllSum(llObs)
 		return []*graph.Node{ll, graph.Concatenate(graph.Gradient(ll, raw...), 0)}
-	case progHessian, progHessianGeneric:
+	case progHessian, progHessianGeneric, progValueGradHess:
 		ll := graph.ReduceAllSum(llObs)
 		grads := graph.Gradient(ll, raw...)
 		rows := make([]*graph.Node, 0, m.NumParams())
 		for _, gi := range components(grads) {
 			rows = append(rows, graph.Concatenate(graph.Gradient(gi, raw...), 0))
+		}
+		if kind == progValueGradHess {
+			return []*graph.Node{ll, graph.Concatenate(grads, 0), graph.Stack(rows, 0)}
 		}
 		return []*graph.Node{graph.Stack(rows, 0)}
 	case progScoreObs, progScoreObsGeneric:
@@ -211,10 +223,20 @@ func (bd builder) batchedLogLikeObs(data Data, raw []*graph.Node) (llObs *graph.
 // and checks its shape: [n], or [batch, n] when batch > 0. It also returns the Params the
 // model saw, which hold the index nodes it built.
 func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) (*graph.Node, Params) {
-	m := bd.model
+	params := newParams(bd.model, bd.natural(data, raw), batch > 0, data)
+	if batch == 0 {
+		for _, ix := range bd.model.Indices {
+			params.Index(ix.Block) // built before LogLikeObs runs, so that it uses these nodes
+		}
+	}
+	return bd.callModel(params, data, batch), params
+}
+
+// natural maps the unconstrained blocks to the natural scale, in the data's dtype.
+func (bd builder) natural(data Data, raw []*graph.Node) []*graph.Node {
 	first := data.nodes[bd.columns[0]]
 	natural := make([]*graph.Node, len(raw))
-	for i, b := range m.Blocks {
+	for i, b := range bd.model.Blocks {
 		natural[i] = raw[i]
 		if b.Transform == Positive {
 			natural[i] = graph.Exp(raw[i])
@@ -225,12 +247,14 @@ func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) (*graph.No
 			natural[i] = graph.ConvertDType(natural[i], first.DType())
 		}
 	}
-	params := newParams(m, natural, batch > 0, data)
-	if batch == 0 {
-		for _, ix := range m.Indices {
-			params.Index(ix.Block) // built before LogLikeObs runs, so that it uses these nodes
-		}
-	}
+	return natural
+}
+
+// callModel calls the model's LogLikeObs on params and checks what it returns: one value per
+// observation ([batch, n] when batch > 0), in the data's dtype. The result is in float64.
+func (bd builder) callModel(params Params, data Data, batch int) *graph.Node {
+	m := bd.model
+	first := data.nodes[bd.columns[0]]
 	llObs := m.LogLikeObs(params, data)
 	want := []int{first.Shape().Dimensions[0]}
 	if batch > 0 {
@@ -251,7 +275,7 @@ func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) (*graph.No
 	if llObs.DType() != dtypes.Float64 {
 		llObs = graph.ConvertDType(llObs, dtypes.Float64)
 	}
-	return llObs, params
+	return llObs
 }
 
 // components returns every entry of the per-block gradients as a scalar node, in flat order.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomle/gomle/internal/evaltest"
 	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
@@ -394,6 +395,11 @@ func TestBatchedMatchesPasses(t *testing.T) {
 	if d := maxRelDiff(ss[0].RawMatrix().Data, ss[1].RawMatrix().Data, 1); d > 1e-12 {
 		t.Errorf("batched scores differ from p passes by %.3g relative", d)
 	}
+	ev, err := mlx.NewEvaluator(b, &batched, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evaltest.CheckFusedAndLine(t, "batched", ev, u, hs[1])
 }
 
 // TestChunks checks that a dataset streamed in chunks gives the same log-likelihood, gradient,

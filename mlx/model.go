@@ -343,15 +343,8 @@ func (p Params) Index(block string) *graph.Node {
 			panic(fmt.Errorf("mlx: model %q: design column %q has shape %s, but block %q has %d coefficients",
 				p.model.Name, ix.Design, x.Shape(), block, beta.Shape().Dimensions[beta.Rank()-1]))
 		}
-		var eta *graph.Node
-		switch {
-		case len(dims) == 2 && p.batched:
-			eta = graph.Einsum("bk,nk->bn", beta, x)
-		case len(dims) == 2:
-			eta = graph.Dot(x, beta)
-		case len(dims) == 3 && !p.batched:
-			eta = graph.Reshape(graph.Dot(graph.Reshape(x, dims[0]*dims[1], dims[2]), beta), dims[0], dims[1])
-		default:
+		eta, ok := indexProduct(x, beta, p.batched)
+		if !ok {
 			panic(fmt.Errorf("mlx: model %q: design column %q has shape %s; an index needs [n, k], or [n, J, k] without batching",
 				p.model.Name, ix.Design, x.Shape()))
 		}
@@ -368,6 +361,22 @@ func (p Params) Index(block string) *graph.Node {
 		return eta
 	}
 	panic(fmt.Errorf("mlx: model %q declares no index of block %q", p.model.Name, block))
+}
+
+// indexProduct returns xβ for a design x of shape [n, k] ([B, n] for coefficients beta of shape
+// [B, k] when batched) or [n, J, k] (unbatched only, giving [n, J]); ok is false for other
+// layouts.
+func indexProduct(x, beta *graph.Node, batched bool) (eta *graph.Node, ok bool) {
+	dims := x.Shape().Dimensions
+	switch {
+	case len(dims) == 2 && batched:
+		return graph.Einsum("bk,nk->bn", beta, x), true
+	case len(dims) == 2:
+		return graph.Dot(x, beta), true
+	case len(dims) == 3 && !batched:
+		return graph.Reshape(graph.Dot(graph.Reshape(x, dims[0]*dims[1], dims[2]), beta), dims[0], dims[1]), true
+	}
+	return nil, false
 }
 
 // Batched reports whether the blocks carry a leading batch axis (see Model.Batched).

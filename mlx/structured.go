@@ -5,7 +5,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
-// buildStructured builds the exact Hessian or the per-observation scores of a model with
+// buildStructured builds the exact Hessian (with ℓ and its gradient, for the fused program) or
+// the per-observation scores of a model with
 // declared indices (Model.Indices) from derivatives with respect to the indices, the way Stata's
 // ml lf2 evaluators and GLM software assemble them. With ηⱼ = Xⱼβⱼ for the indexed blocks and
 // γ the other blocks (σ, α, cutpoints; on the unconstrained scale),
@@ -163,5 +164,17 @@ func (bd builder) buildStructured(kind program, data Data, raw []*graph.Node) ([
 	for r := range m.Blocks {
 		rows[r] = graph.Concatenate(blocks[r], 1)
 	}
-	return []*graph.Node{graph.Concatenate(rows, 0)}, true
+	hess := graph.Concatenate(rows, 0)
+	if kind != progValueGradHess {
+		return []*graph.Node{hess}, true
+	}
+	// The fused program also returns ℓ and its gradient, which the passes above hold already.
+	grad := make([]*graph.Node, len(m.Blocks))
+	for i := range m.Blocks {
+		grad[i] = first[i]
+		if etas[i] != nil {
+			grad[i] = xt(i, first[i])
+		}
+	}
+	return []*graph.Node{ll, graph.Concatenate(grad, 0), hess}, true
 }

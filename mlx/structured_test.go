@@ -1,11 +1,11 @@
 package mlx_test
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/gomle/gomle/internal/evaltest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -75,7 +75,7 @@ func TestStructuredHessian(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := relDiff(h, ref); d > 1e-12 {
+			if d := evaltest.RelDiff(h, ref); d > 1e-12 {
 				t.Errorf("structured Hessian differs from the generic one by %.2g relative", d)
 			}
 			s, err := ev.ScoreObs(u)
@@ -86,9 +86,10 @@ func TestStructuredHessian(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := relDiff(s, sref); d > 1e-12 {
+			if d := evaltest.RelDiff(s, sref); d > 1e-12 {
 				t.Errorf("structured scores differ from the generic ones by %.2g relative", d)
 			}
+			evaltest.CheckFusedAndLine(t, m.Name, ev, u, ref)
 		}
 	}
 
@@ -100,13 +101,6 @@ func TestStructuredHessian(t *testing.T) {
 	if _, err := mlx.NewEvaluator(testbackend.Get(t), &bad, whole); err == nil {
 		t.Error("a model that reads an indexed block directly was accepted")
 	}
-}
-
-// relDiff returns ‖a−b‖∞/‖b‖∞.
-func relDiff(a, b mat.Matrix) float64 {
-	var d mat.Dense
-	d.Sub(a, b)
-	return mat.Norm(&d, math.Inf(1)) / mat.Norm(b, math.Inf(1))
 }
 
 // TestScoreMeat checks the meat computed by the engine, Σ sᵢsᵢᵀ and Σ_g u_g u_gᵀ with groups
@@ -152,7 +146,7 @@ func TestScoreMeat(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := relDiff(got, c.want); d > 1e-12 {
+			if d := evaltest.RelDiff(got, c.want); d > 1e-12 {
 				t.Errorf("meat with groups %v: %.2g relative from the host's", c.groups != nil, d)
 			}
 		}
@@ -235,4 +229,9 @@ func TestIndicesSeparatePrograms(t *testing.T) {
 	if evIndexed.Compilations() == before {
 		t.Error("the indexed model's Hessian reused the plain model's compiled program")
 	}
+	ref, err := evPlain.ReferenceHessian(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evaltest.CheckFusedAndLine(t, plain.Name, evPlain, u, ref)
 }

@@ -17,15 +17,9 @@ type LBFGS struct {
 // BFGS is gonum's BFGS quasi-Newton method with its default line search.
 type BFGS struct{}
 
-// Newton is gonum's modified Newton method fed the exact Hessian. Where the Hessian of the
-// negative log-likelihood is not positive definite, gonum adds a multiple of the identity until
-// a Cholesky factorization succeeds, so every step is a descent direction.
-type Newton struct{}
-
 var (
 	_ Method = (*LBFGS)(nil)
 	_ Method = (*BFGS)(nil)
-	_ Method = (*Newton)(nil)
 )
 
 // String returns "L-BFGS".
@@ -33,9 +27,6 @@ func (*LBFGS) String() string { return "L-BFGS" }
 
 // String returns "BFGS".
 func (*BFGS) String() string { return "BFGS" }
-
-// String returns "Newton".
-func (*Newton) String() string { return "Newton" }
 
 // Maximize runs gonum's L-BFGS on the negative log-likelihood.
 func (m *LBFGS) Maximize(p *Problem, x0 []float64) (Outcome, error) {
@@ -45,11 +36,6 @@ func (m *LBFGS) Maximize(p *Problem, x0 []float64) (Outcome, error) {
 // Maximize runs gonum's BFGS on the negative log-likelihood.
 func (*BFGS) Maximize(p *Problem, x0 []float64) (Outcome, error) {
 	return minimizeGonum(p, x0, &optimize.BFGS{})
-}
-
-// Maximize runs gonum's Newton on the negative log-likelihood.
-func (*Newton) Maximize(p *Problem, x0 []float64) (Outcome, error) {
-	return minimizeGonum(p, x0, &optimize.Newton{})
 }
 
 // GonumProblem returns the negative log-likelihood of obj as a gonum optimize.Problem, so

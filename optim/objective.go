@@ -25,3 +25,22 @@ type Objective interface {
 	// the gradient.
 	ScoreObs(x []float64) (*mat.Dense, error)
 }
+
+// HessianObjective is an Objective that also computes ℓ, its gradient and its Hessian in one
+// call. Newton-type methods evaluate all three at every point they accept; on an accelerator
+// one call instead of two halves the round trips, whose latency dominates small fits.
+type HessianObjective interface {
+	Objective
+	// LogLikeGradHessian returns ℓ(x), stores ∇ℓ(x) in grad (length p) and returns ∇²ℓ(x).
+	LogLikeGradHessian(x, grad []float64) (float64, *mat.SymDense, error)
+}
+
+// LineObjective is an Objective that evaluates ℓ at several points of a line in one call, as
+// a model with linear indices can: η + αXd costs elementwise work per extra step size α, so a
+// line search tries a whole set of step sizes for about the price of one.
+type LineObjective interface {
+	Objective
+	// LogLikeLine returns ℓ(x + αⱼd) for each αⱼ, or ok = false when it cannot do better than
+	// one point at a time (the caller then evaluates them one by one).
+	LogLikeLine(x, d, alphas []float64) (lls []float64, ok bool, err error)
+}

@@ -188,3 +188,69 @@ func (p *Problem) Limit(iterations, defaultMax int) (Status, string) {
 	}
 	return NotTerminated, ""
 }
+
+// ValueGradHessian returns the log-likelihood, its gradient and its exact Hessian at x, from
+// one call when the objective is a HessianObjective and from ValueGrad and Hessian otherwise,
+// counted as one function, one gradient and one Hessian evaluation and cached as those are:
+// read the results, do not change them. A non-finite ℓ or gradient is reported as ValueGrad
+// reports it.
+func (p *Problem) ValueGradHessian(x []float64) (float64, []float64, *mat.SymDense, error) {
+	fused, ok := p.obj.(HessianObjective)
+	cached := p.lastX != nil && slices.Equal(x, p.lastX)
+	if !ok || cached {
+		ll, g, err := p.ValueGrad(x)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		h, err := p.Hessian(x)
+		return ll, g, h, err
+	}
+	grad := make([]float64, len(x))
+	ll, h, err := fused.LogLikeGradHessian(x, grad)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	p.hessEvals++
+	ll = p.counted(x, ll, grad)
+	p.lastHessX, p.lastHess = p.lastX, h
+	return ll, grad, h, nil
+}
+
+// fused reports whether the objective computes ℓ, its gradient and its Hessian in one call.
+func (p *Problem) fused() bool {
+	_, ok := p.obj.(HessianObjective)
+	return ok
+}
+
+// LineSearch returns the first of the step sizes alphas (in order) whose point x + αd the
+// accept function takes, given ℓ there (−Inf where ℓ is not finite), with that ℓ; ok is false
+// if it takes none. A LineObjective evaluates the step sizes in batches, one call each; other
+// objectives one at a time, stopping at the first accepted. Each point computed counts as a
+// function evaluation.
+func (p *Problem) LineSearch(x, d, alphas []float64, accept func(alpha, ll float64) bool) (alpha, ll float64, ok bool, err error) {
+	lineObj, batched := p.obj.(LineObjective)
+	var lls []float64
+	if batched {
+		if lls, batched, err = lineObj.LogLikeLine(x, d, alphas); err != nil {
+			return 0, 0, false, err
+		}
+		if batched {
+			p.funcEvals += len(alphas)
+		}
+	}
+	for j, a := range alphas {
+		if batched {
+			ll = lls[j]
+			if !finite(ll) {
+				p.nonFinite++
+				ll = math.Inf(-1)
+			}
+		} else if ll, err = p.Value(addScaled(x, a, d)); err != nil {
+			return 0, 0, false, err
+		}
+		if accept(a, ll) {
+			return a, ll, true, nil
+		}
+	}
+	return 0, 0, false, nil
+}

@@ -102,23 +102,23 @@ const correctorSteps = 3
 
 // Maximize runs the trust-region iteration.
 func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
-	radius := orDefault(m.Radius, 0.1)
-	decTol := orDefault(m.DecrementTol, 1e-12)
-	stepTol := orDefault(m.StepTol, 1e-10)
-	gtol := p.GradientThreshold()
-	dim := len(u0)
-
 	u := slices.Clone(u0)
-	ll, g, err := p.ValueGrad(u)
-	if err != nil {
-		return Outcome{}, err
-	}
-	h, err := p.Hessian(u)
+	ll, g, h, err := p.ValueGradHessian(u)
 	if err != nil {
 		return Outcome{}, err
 	}
 	p.Record(ll, g)
-	d := make([]float64, dim)
+	return m.from(p, u, ll, g, h)
+}
+
+// from runs the iteration from u, whose log-likelihood, gradient and Hessian are given and
+// whose record is already in the history (the start, or where Newton handed over).
+func (m *TrustRegion) from(p *Problem, u []float64, ll float64, g []float64, h *mat.SymDense) (Outcome, error) {
+	radius := orDefault(m.Radius, 0.1)
+	decTol := orDefault(m.DecrementTol, 1e-12)
+	stepTol := orDefault(m.StepTol, 1e-10)
+	gtol := p.GradientThreshold()
+	d := make([]float64, len(u))
 	updateScale(d, h)
 	delta := radius * scaledNorm(d, u, false)
 	if !(delta > 0) || math.IsInf(delta, 0) {
@@ -132,6 +132,7 @@ func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 	var out Outcome
 	var prevStep []float64
 	rejections := 0
+	accepted := true // whether the last trial step was taken
 	for {
 		sub, ok := newTrustSubproblem(h, g, d)
 		if !ok {
@@ -181,7 +182,16 @@ func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		step, pred, atBoundary := sub.solve(delta)
 		out.Iterations++
 		uT := addScaled(u, 1, step)
-		llT, gT, err := p.ValueGrad(uT)
+		var llT float64
+		var gT []float64
+		var err error
+		if accepted && p.fused() {
+			// The last step was taken, so this one likely will be: ask for its Hessian in
+			// the same call (the later p.Hessian(u) then finds it cached).
+			llT, gT, _, err = p.ValueGradHessian(uT)
+		} else {
+			llT, gT, err = p.ValueGrad(uT)
+		}
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -207,7 +217,8 @@ func (m *TrustRegion) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		case rho > 0.75 && atBoundary:
 			delta *= 2
 		}
-		if rho <= 1e-4 {
+		accepted = rho > 1e-4
+		if !accepted {
 			rejections++
 			continue
 		}
