@@ -1,0 +1,25 @@
+# Sourced by scripts/bench/run.sh: makes the peers' packages ready and sets peers_site
+# (pytorch-minimize, beside Debian's PyTorch, numpy, SciPy and statsmodels).
+#
+# Debian packages: installed with apt-get when missing and we are root; otherwise it stops and
+# says what to install. libopenblas0-pthread matters most: without it numpy and Debian's PyTorch
+# run on the reference BLAS and every peer's matrix product is several times slower.
+# Python packages: pip install --target, pinned, once (the folders are reused between runs).
+debs=(python3-torch python3-scipy python3-statsmodels libopenblas0-pthread)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+  else
+    echo "peers-setup: install the Debian packages ${missing[*]} (sudo apt-get install ${missing[*]}), then rerun" >&2
+    exit 1
+  fi
+fi
+
+peers_site=${PEERS_SITE:-/tmp/gomle-peers-site}
+[ -d "$peers_site/torchmin" ] ||
+  /usr/bin/python3 -m pip install -q --no-deps --target "$peers_site" pytorch-minimize==0.1.0
+
