@@ -1,5 +1,7 @@
-# Sourced by scripts/bench/run.sh: makes the peers' packages ready and sets peers_site
-# (pytorch-minimize, beside Debian's PyTorch, numpy, SciPy and statsmodels).
+# Sourced by scripts/bench/run.sh: makes the peers' Python packages ready and sets
+# peers_site (pytorch-minimize, beside Debian's PyTorch, numpy, SciPy and statsmodels) and
+# jax_site (JAX with the numpy and SciPy it needs, kept apart: JAX 0.10 needs numpy >= 2, which
+# Debian's PyTorch 1.13 and statsmodels cannot load, so JAX runs in a process of its own).
 #
 # Debian packages: installed with apt-get when missing and we are root; otherwise it stops and
 # says what to install. libopenblas0-pthread matters most: without it numpy and Debian's PyTorch
@@ -23,3 +25,9 @@ peers_site=${PEERS_SITE:-/tmp/gomle-peers-site}
 [ -d "$peers_site/torchmin" ] ||
   /usr/bin/python3 -m pip install -q --no-deps --target "$peers_site" pytorch-minimize==0.1.0
 
+# JAX 0.10.2 is the newest that supports Python 3.11, Debian 12's; the rest are what pip chose
+# for it on 2026-12-04, pinned so that reruns time the same code.
+jax_site=${JAX_SITE:-/tmp/gomle-jax-site}
+jax_pins=(jax==0.10.2 jaxlib==0.10.2 numpy==2.4.6 scipy==1.17.1 ml_dtypes==0.7.0 opt_einsum==3.4.0)
+[ -d "$jax_site/jax-0.10.2.dist-info" ] ||
+  /usr/bin/python3 -m pip install -q --no-deps --target "$jax_site" "${jax_pins[@]}"
