@@ -1,7 +1,8 @@
-# Sourced by scripts/bench/run.sh: makes the peers' Python packages ready and sets
+# Sourced by scripts/bench/run.sh and sweep.sh: makes the peers' Python packages ready and sets
 # peers_site (pytorch-minimize, beside Debian's PyTorch, numpy, SciPy and statsmodels) and
-# jax_site (JAX with the numpy and SciPy it needs, kept apart: JAX 0.10 needs numpy >= 2, which
-# Debian's PyTorch 1.13 and statsmodels cannot load, so JAX runs in a process of its own).
+# jax_site (JAX with the numpy and SciPy it needs, kept apart: JAX 0.10 needs numpy >= 2, under
+# which Debian's statsmodels (pandas) fails to import and PyTorch 1.13's numpy bridge fails to
+# initialise, so JAX runs in a process of its own).
 #
 # Debian packages: installed with apt-get when missing and we are root; otherwise it stops and
 # says what to install. libopenblas0-pthread matters most: without it numpy and Debian's PyTorch

@@ -14,8 +14,8 @@ peers.py times PyTorch:
   PYTHONPATH=SITE python3 scripts/bench/peers_jax.py DIR --reps 5 --json peers-jax.json [--only w3]
 
 Run it in its own process and site directory (run.sh: /tmp/gomle-jax-site): JAX 0.10 needs
-numpy >= 2 and scipy >= 1.14, which PyTorch 1.13 and statsmodels from Debian would not load.
-The data enter every jitted function as arguments, not as closure constants, so XLA compiles the
+numpy >= 2 and scipy >= 1.14, under which Debian's statsmodels fails to import and PyTorch
+1.13's numpy bridge fails to initialise. The data enter every jitted function as arguments, not as closure constants, so XLA compiles the
 program once and does not fold 40 MB of data into it, as gomle feeds its data to Exec.
 
 W1's tolerances follow pytorch-minimize's l-bfgs with tol=1e-5 (the blog's call) as far as

@@ -17,6 +17,7 @@
 # with apt-get when run as root; pytorch-minimize into PEERS_SITE and JAX (with the numpy >= 2 and
 # SciPy it needs, apart from Debian's) into JAX_SITE, both with pip install --target, see below.
 # Knobs: REPS (5), GO_REPS (3, pure Go), N (50000) and K (100). Takes about 6 minutes.
+# The Hessian alone against K: scripts/bench/sweep.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${1:-docs/bench}
