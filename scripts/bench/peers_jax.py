@@ -15,18 +15,21 @@ peers.py times PyTorch:
 
 Run it in its own process and site directory (run.sh: /tmp/gomle-jax-site): JAX 0.10 needs
 numpy >= 2 and scipy >= 1.14, under which Debian's statsmodels fails to import and PyTorch
-1.13's numpy bridge fails to initialise. The data enter every jitted function as arguments, not as closure constants, so XLA compiles the
-program once and does not fold 40 MB of data into it, as gomle feeds its data to Exec.
+1.13's numpy bridge fails to initialise. The data enter every jitted function as arguments, not
+as closure constants, so XLA compiles each program once and does not fold 40 MB of data into it,
+as gomle feeds its data to Exec.
 
 W1's tolerances follow pytorch-minimize's l-bfgs with tol=1e-5 (the blog's call) as far as
 L-BFGS-B allows: gtol 1e-5 on the largest gradient component (the same test), 100 stored
 correction pairs (history_size), at most 200·p iterations. pytorch-minimize also stops when
-|Δf| ≤ 1e-8 or the step's largest component is ≤ 1e-8, absolute; L-BFGS-B has only the relative
-ftol, (fₖ − fₖ₊₁)/max(|fₖ|, |fₖ₊₁|, 1) ≤ ftol, and no step test. We set ftol = 1e-8/max(|f(start)|, 1),
-an absolute 1e-8 at the start value's scale, smaller than that near the optimum, so L-BFGS-B
-stops no earlier than pytorch-minimize would on the Δf test. The line searches differ too
-(pytorch-minimize's strong Wolfe against L-BFGS-B's dcsrch), so iteration counts differ; the JSON
-has both, and each fit's distance from numpy OLS.
+|Δf| ≤ 1e-8 or the step's largest component is ≤ 1e-8, both absolute; L-BFGS-B has no step test,
+and its ftol is relative: it stops when (fₖ − fₖ₊₁)/max(|fₖ|, |fₖ₊₁|, 1) ≤ ftol. We set
+ftol = 1e-8/max(|f(start)|, 1); f only falls from the start, so L-BFGS-B's Δf test is at least as
+strict as pytorch-minimize's (at the blog's size, 1e-8 · 70711/5.3e6 ≈ 1.3e-10 absolute near the
+optimum). The line searches differ too (pytorch-minimize's strong Wolfe against L-BFGS-B's
+dcsrch), so iteration counts differ: each JSON file has its tool's iterations, evaluations, stop
+message and largest final gradient component, and the fit's distance from numpy OLS (estimates
+and standard errors).
 
 Timing as in peers.py: each workload runs once untimed (tracing and compilation), then --reps
 times, each call ending in block_until_ready (or a host read of the result).
