@@ -8,6 +8,7 @@
 //	W3  the exact Hessian alone, at the start values
 //
 //	go run ./cmd/bench -reps 5 -json gomle.json -data /tmp/blogdata
+//	go run ./cmd/bench -k 400 -only w3 -json w3.json   (one workload: the K-sweep's scripts/bench/sweep.sh)
 //
 // -data DIR also writes the data (x.f64, y.f64, start.f64: little-endian float64, row-major)
 // and meta.json for peers.py, so both sides fit the same numbers from the same start. Each
@@ -80,10 +81,10 @@ type report struct {
 	Batched       bool               `json:"batched_hessian"`
 	Seconds       map[string]timing  `json:"seconds"`
 	FirstSeconds  map[string]float64 `json:"first_run_seconds"`
-	SGDItersPerS  timing             `json:"sgd_iterations_per_second"`
-	SGDPerCall    int                `json:"sgd_steps_per_call"`
-	W1Iterations  int                `json:"w1_iterations"`
-	W1MaxDiffOLS  float64            `json:"w1_max_abs_diff_vs_ols"`
+	SGDItersPerS  *timing            `json:"sgd_iterations_per_second,omitempty"`
+	SGDPerCall    int                `json:"sgd_steps_per_call,omitempty"`
+	W1Iterations  int                `json:"w1_iterations,omitempty"`
+	W1MaxDiffOLS  float64            `json:"w1_max_abs_diff_vs_ols,omitempty"`
 }
 
 func main() {
@@ -98,16 +99,39 @@ func main() {
 	jsonPath := flag.String("json", "", "write the results as JSON to this file")
 	chunkRows := flag.Int("chunk-rows", 0, "instead of W1-W3: stream the data in chunks of this many rows and time value+gradient, an L-BFGS fit and (with -hessian) the exact Hessian, with the peak memory")
 	hessian := flag.Bool("hessian", false, "with -chunk-rows, also time the exact Hessian")
+	only := flag.String("only", "", "comma-separated workloads to run, of w1, w2, w3 and value_grad (default all)")
 	flag.Parse()
-	var err error
+	want, err := workloads(*only)
+	if err != nil {
+		log.Fatal(err)
+	}
 	if *chunkRows > 0 {
 		err = runChunked(*n, *k, *seed, *reps, *chunkRows, *hessian, *jsonPath)
 	} else {
-		err = run(*n, *k, *seed, *reps, *sgdIters, *sgdPerCall, *batched, *dataDir, *jsonPath)
+		err = run(*n, *k, *seed, *reps, *sgdIters, *sgdPerCall, *batched, want, *dataDir, *jsonPath)
 	}
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// workloads parses -only into the set of workloads to run; empty means all of them.
+func workloads(only string) (map[string]bool, error) {
+	all := []string{"w1", "w2", "w3", "value_grad"}
+	want := map[string]bool{}
+	if only == "" {
+		for _, w := range all {
+			want[w] = true
+		}
+		return want, nil
+	}
+	for _, w := range strings.Split(only, ",") {
+		if !slices.Contains(all, w) {
+			return nil, fmt.Errorf("-only: unknown workload %q (want some of %s)", w, strings.Join(all, ", "))
+		}
+		want[w] = true
+	}
+	return want, nil
 }
 
 // chunkedReport is the output of -chunk-rows.
@@ -190,7 +214,8 @@ func peakRSS() float64 {
 	return math.NaN()
 }
 
-func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, dataDir, jsonPath string) error {
+// run times the workloads in want (keys w1, w2, w3, value_grad) and writes the report.
+func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, want map[string]bool, dataDir, jsonPath string) error {
 	prob, err := blog.Generate(n, k, seed)
 	if err != nil {
 		return err
@@ -214,13 +239,48 @@ func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, da
 	if err != nil {
 		return err
 	}
+	rep := &report{Tool: "gomle", Backend: b.Name(), BackendConfig: config, N: n, K: k, Batched: batched,
+		Seconds: map[string]timing{}, FirstSeconds: map[string]float64{}}
+	if want["w1"] {
+		if err := w1(rep, ev, prob, reps); err != nil {
+			return err
+		}
+	}
+	if want["w2"] {
+		if err := w2(rep, ev, prob, reps, sgdIters, sgdPerCall); err != nil {
+			return err
+		}
+	}
+	u := append(append([]float64(nil), prob.Start[:k]...), 0) // log σ = 0: σ = 1
+	if want["w3"] {
+		rep.Seconds["w3_hessian"], rep.FirstSeconds["w3_hessian"], err = repeat(reps, func() error {
+			_, err := ev.Hessian(u)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("W3: %w", err)
+		}
+	}
+	if want["value_grad"] {
+		grad := make([]float64, len(u))
+		rep.Seconds["value_grad"], rep.FirstSeconds["value_grad"], err = repeat(max(reps, 20), func() error {
+			_, err := ev.LogLikeGrad(u, grad)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("value+gradient: %w", err)
+		}
+	}
+	return emit(rep, jsonPath)
+}
+
+// w1 times an L-BFGS fit from the blog's start followed by standard errors from the exact
+// Hessian, and checks the estimates against closed-form OLS.
+func w1(rep *report, ev *mlx.Evaluator, prob *blog.Problem, reps int) error {
 	ols, err := blog.FitOLS(prob.X, prob.Y)
 	if err != nil {
 		return err
 	}
-	rep := &report{Tool: "gomle", Backend: b.Name(), BackendConfig: config, N: n, K: k, Batched: batched,
-		Seconds: map[string]timing{}, FirstSeconds: map[string]float64{}}
-
 	var res *mlx.Result
 	rep.Seconds["w1_lbfgs_and_se"], rep.FirstSeconds["w1_lbfgs_and_se"], err = repeat(reps, func() error {
 		var err error
@@ -237,7 +297,12 @@ func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, da
 	for i, v := range res.Estimates {
 		rep.W1MaxDiffOLS = math.Max(rep.W1MaxDiffOLS, math.Abs(v-ols.Estimates()[i]))
 	}
+	return nil
+}
 
+// w2 times the blog's SGD loop, sgdIters iterations per repetition, in iterations per second.
+func w2(rep *report, ev *mlx.Evaluator, prob *blog.Problem, reps, sgdIters, sgdPerCall int) error {
+	var err error
 	sgd := &mlx.Settings{Start: prob.Start, Settings: optim.Settings{MaxIterations: sgdIters, FunctionTol: 1e-300, SkipHessian: true}}
 	rep.SGDPerCall = sgdPerCall
 	if rep.SGDPerCall <= 0 {
@@ -255,26 +320,9 @@ func run(n, k int, seed uint64, reps, sgdIters, sgdPerCall int, batched bool, da
 	for i, s := range rep.Seconds["w2_sgd"].All {
 		ips[i] = float64(sgdIters) / s
 	}
-	rep.SGDItersPerS = summarize(ips)
-
-	u := append(append([]float64(nil), prob.Start[:k]...), 0) // log σ = 0: σ = 1
-	rep.Seconds["w3_hessian"], rep.FirstSeconds["w3_hessian"], err = repeat(reps, func() error {
-		_, err := ev.Hessian(u)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("W3: %w", err)
-	}
-	grad := make([]float64, len(u))
-	rep.Seconds["value_grad"], rep.FirstSeconds["value_grad"], err = repeat(max(reps, 20), func() error {
-		_, err := ev.LogLikeGrad(u, grad)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("value+gradient: %w", err)
-	}
-
-	return emit(rep, jsonPath)
+	s := summarize(ips)
+	rep.SGDItersPerS = &s
+	return nil
 }
 
 // emit prints the report as JSON and writes it to jsonPath, if not empty.

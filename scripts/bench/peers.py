@@ -6,7 +6,10 @@
   W3  torch.autograd.functional.hessian alone, at the start values
   plus numpy closed-form OLS (the floor) and, with --statsmodels, GenericLikelihoodModel.
 
-  python3 scripts/bench/peers.py DIR --device cpu|cuda --reps 5 --json peers.json
+  python3 scripts/bench/peers.py DIR --device cpu|cuda --reps 5 --json peers.json [--only w3]
+
+--only runs some of w1, w2, w3, value_grad (and numpy_ols); the K-sweep (sweep.sh) runs w3 alone.
+JAX is timed by peers_jax.py, in a process of its own, which imports load, ols and repeat from here.
 
 Same data and start values as gomle (β from the file, σ = 1); the model is the blog's
 ols_loglike, with σ itself as the parameter, as in the blog. Each workload runs once untimed,
@@ -29,6 +32,32 @@ def repeat(reps, fn, sync=lambda: None):
     return summarize(xs), first
 
 
+def load(data):
+    """Returns n, k, X, y and the start values (β, then σ = 1) that cmd/bench -data wrote."""
+    meta = json.load(open(os.path.join(data, "meta.json")))
+    n, k = meta["n"], meta["k"]
+    x = np.fromfile(os.path.join(data, "x.f64"), dtype="<f8").reshape(n, k)
+    y = np.fromfile(os.path.join(data, "y.f64"), dtype="<f8")
+    start = np.fromfile(os.path.join(data, "start.f64"), dtype="<f8")
+    return n, k, x, y, start
+
+
+def ols(x, y):
+    """Closed-form OLS: the estimates and the residuals."""
+    b = np.linalg.solve(x.T @ x, x.T @ y)
+    return b, y - x @ b
+
+
+def ols_se(x, y):
+    """The maximum-likelihood standard errors of β, √diag(σ̂²(XᵀX)⁻¹) with σ̂² = eᵀe/N: what the
+    inverse Hessian gives at the optimum, where its β–σ block is zero."""
+    _, e = ols(x, y)
+    return np.sqrt(np.diag(np.linalg.inv(x.T @ x)) * (e @ e) / len(y))
+
+
+ALL = ("numpy_ols", "w1", "w2", "w3", "value_grad")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
@@ -36,21 +65,17 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--sgd-iters", type=int, default=200)
     ap.add_argument("--statsmodels", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated workloads, of " + ", ".join(ALL))
     ap.add_argument("--json")
     a = ap.parse_args()
-    meta = json.load(open(os.path.join(a.data, "meta.json")))
-    n, k = meta["n"], meta["k"]
-    x = np.fromfile(os.path.join(a.data, "x.f64"), dtype="<f8").reshape(n, k)
-    y = np.fromfile(os.path.join(a.data, "y.f64"), dtype="<f8")
-    start = np.fromfile(os.path.join(a.data, "start.f64"), dtype="<f8")
+    want = set(a.only.split(",")) if a.only else set(ALL)
+    if want - set(ALL):
+        ap.error(f"--only: unknown {sorted(want - set(ALL))}")
+    n, k, x, y, start = load(a.data)
     out = {"tool": "peers", "device": a.device, "n": n, "k": k, "seconds": {}, "first_run_seconds": {}}
 
-    def ols():
-        b = np.linalg.solve(x.T @ x, x.T @ y)
-        e = y - x @ b
-        return b, e
-    out["seconds"]["numpy_ols"], out["first_run_seconds"]["numpy_ols"] = repeat(a.reps, ols)
-    bols, _ = ols()
+    if "numpy_ols" in want:
+        out["seconds"]["numpy_ols"], out["first_run_seconds"]["numpy_ols"] = repeat(a.reps, lambda: ols(x, y))
 
     import torch
     from torchmin import minimize
@@ -74,11 +99,16 @@ def main():
         r = minimize(negll, omega0.clone(), method="l-bfgs", tol=1e-5)
         h = torch.autograd.functional.hessian(negll, r.x)
         se = torch.sqrt(torch.diagonal(torch.linalg.inv(h)))
-        res["x"], res["nit"], res["se"] = r.x, int(r.nit), se
-    out["seconds"]["w1_lbfgs_and_se"], out["first_run_seconds"]["w1_lbfgs_and_se"] = repeat(a.reps, w1, sync)
-    out["w1_iterations"] = res["nit"]
-    est = res["x"].detach().cpu().numpy()
-    out["w1_max_abs_diff_vs_ols_beta"] = float(np.max(np.abs(est[:-1] - bols)))
+        res["r"], res["se"] = r, se
+    if "w1" in want:
+        out["seconds"]["w1_lbfgs_and_se"], out["first_run_seconds"]["w1_lbfgs_and_se"] = repeat(a.reps, w1, sync)
+        r = res["r"]
+        out["w1_iterations"], out["w1_evaluations"], out["w1_message"] = int(r.nit), int(r.nfev), str(r.message)
+        out["w1_max_abs_grad"] = float(r.grad.abs().max())
+        est = r.x.detach().cpu().numpy()
+        out["w1_max_abs_diff_vs_ols_beta"] = float(np.max(np.abs(est[:-1] - ols(x, y)[0])))
+        se = res["se"].detach().cpu().numpy()[:-1]
+        out["w1_max_rel_diff_vs_ols_se"] = float(np.max(np.abs(se / ols_se(x, y) - 1)))
 
     def w2():
         omega = omega0.clone().requires_grad_(True)
@@ -89,17 +119,20 @@ def main():
             f.backward()
             opt.step()
             f.item()  # the blog reads the objective every iteration
-    out["seconds"]["w2_sgd"], out["first_run_seconds"]["w2_sgd"] = repeat(a.reps, w2, sync)
-    out["sgd_iterations_per_second"] = summarize([a.sgd_iters / s for s in out["seconds"]["w2_sgd"]["all"]])
+    if "w2" in want:
+        out["seconds"]["w2_sgd"], out["first_run_seconds"]["w2_sgd"] = repeat(a.reps, w2, sync)
+        out["sgd_iterations_per_second"] = summarize([a.sgd_iters / s for s in out["seconds"]["w2_sgd"]["all"]])
 
     def w3():
         torch.autograd.functional.hessian(negll, omega0)
-    out["seconds"]["w3_hessian"], out["first_run_seconds"]["w3_hessian"] = repeat(a.reps, w3, sync)
+    if "w3" in want:
+        out["seconds"]["w3_hessian"], out["first_run_seconds"]["w3_hessian"] = repeat(a.reps, w3, sync)
 
     def vg():
         omega = omega0.clone().requires_grad_(True)
         negll(omega).backward()
-    out["seconds"]["value_grad"], out["first_run_seconds"]["value_grad"] = repeat(max(a.reps, 20), vg, sync)
+    if "value_grad" in want:
+        out["seconds"]["value_grad"], out["first_run_seconds"]["value_grad"] = repeat(max(a.reps, 20), vg, sync)
 
     if a.statsmodels:
         from statsmodels.base.model import GenericLikelihoodModel
