@@ -25,6 +25,10 @@ func TestSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The test backends are CPU backends (pure Go or XLA CPU): one step per call by default.
+	if got := ev.StepsPerCall(); got != 1 {
+		t.Errorf("StepsPerCall on %s = %d, want 1 on a CPU backend", b.Description(), got)
+	}
 	start := append(append([]float64(nil), p.Start[:p.K]...), 0) // log σ = 0
 	for _, tc := range []struct {
 		name     string

@@ -7,8 +7,8 @@ import (
 	"slices"
 )
 
-// DefaultStepsPerCall is how many steps SGD and Adam ask a MultiStepper for at a time unless
-// StepsPerCall says otherwise. 8 removes 7/8 of the per-call latency (about 0.4 ms per call
+// DefaultStepsPerCall is how many steps per call mlx.Evaluator asks SGD and Adam to take on
+// an accelerator, unless their StepsPerCall says otherwise. 8 removes 7/8 of the per-call latency (about 0.4 ms per call
 // on a GPU), and more saves little more while the unrolled program's compile time keeps
 // growing: on the blog's problem (normal linear, N = 50000, K = 100) on XLA CPU with 2 shared
 // cores it took 0.66, 0.87, 1.00 and 1.50 s for 4, 8, 16 and 32 steps (0.34 s for one),
@@ -29,12 +29,13 @@ type SGD struct {
 	// as 1/n.
 	LearnRate float64
 	// StepsPerCall is how many steps to ask of an objective that implements MultiStepper
-	// (mlx.Evaluator does) per call. Default DefaultStepsPerCall; 1 takes one step per
-	// call. The result is the same whatever it is, to rounding (see MultiStepper): it trades
-	// the latency of a call to the backend, which each step pays when steps are taken one at
-	// a time, against the compile time of a program that unrolls StepsPerCall steps (once per
-	// value, model and data shape) and the steps computed past a stop and discarded. Set 1
-	// for short runs on a CPU backend, where the compile time is not won back.
+	// (mlx.Evaluator does) per call; 1 takes one step per call. Default: the objective's own
+	// choice, MultiStepper.StepsPerCall (mlx.Evaluator: 1 on CPU backends, DefaultStepsPerCall
+	// on accelerators). The result is the same whatever it is, to rounding (see
+	// MultiStepper): it trades the latency of a call to the backend, which each step pays
+	// when steps are taken one at a time, against the compile time of a program that unrolls
+	// StepsPerCall steps (once per value, model and data shape) and the steps computed past a
+	// stop and discarded.
 	StepsPerCall int
 }
 
@@ -50,7 +51,7 @@ type Adam struct {
 	Beta1, Beta2 float64
 	// Epsilon guards the division. Default 1e-8.
 	Epsilon float64
-	// StepsPerCall is as SGD's: default DefaultStepsPerCall, 1 for one step per call.
+	// StepsPerCall is as SGD's: default the objective's choice, 1 for one step per call.
 	StepsPerCall int
 }
 
@@ -150,6 +151,10 @@ type MultiStepper interface {
 	// this objective, and the caller then takes one step per call; other errors are the
 	// objective's.
 	Steps(rule StepRule, k int, from StepState) (*Steps, error)
+	// StepsPerCall returns the number of steps per call that pays off on this objective, used
+	// when the method's StepsPerCall is 0: 1 where a call costs little next to a step and
+	// the unrolled program's compile time would not be won back.
+	StepsPerCall() int
 }
 
 // Steps is what MultiStepper.Steps returns: for each step j = 0 … k−1, the iterate after
@@ -248,7 +253,7 @@ func (s *stepper) wanted() int {
 const firstOrderMaxIter = 100000
 
 // firstOrder runs a gradient-ascent loop with the update rule, asking a MultiStepper for
-// perCall steps at a time (DefaultStepsPerCall when perCall ≤ 0).
+// perCall steps at a time (the objective's MultiStepper.StepsPerCall when perCall ≤ 0).
 func firstOrder(p *Problem, u0 []float64, rule StepRule, perCall int) (Outcome, error) {
 	ftol := orDefault(p.settings.FunctionTol, 1e-5)
 	gtol := p.GradientThreshold()
@@ -261,11 +266,13 @@ func firstOrder(p *Problem, u0 []float64, rule StepRule, perCall int) (Outcome, 
 	if rule.Adam {
 		s.state.M, s.state.V = make([]float64, len(u)), make([]float64, len(u))
 	}
-	if s.perCall <= 0 {
-		s.perCall = DefaultStepsPerCall
-	}
-	if ms, ok := p.obj.(MultiStepper); ok && s.perCall > 1 {
-		s.multi = ms
+	if ms, ok := p.obj.(MultiStepper); ok {
+		if s.perCall <= 0 {
+			s.perCall = ms.StepsPerCall()
+		}
+		if s.perCall > 1 {
+			s.multi = ms
+		}
 	}
 	last := u // the last iterate with a finite log-likelihood and gradient
 	prev := math.NaN()

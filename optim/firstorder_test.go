@@ -20,6 +20,8 @@ type hostSteps struct {
 
 var _ optim.MultiStepper = (*hostSteps)(nil)
 
+func (h *hostSteps) StepsPerCall() int { return optim.DefaultStepsPerCall }
+
 func (h *hostSteps) Steps(rule optim.StepRule, k int, from optim.StepState) (*optim.Steps, error) {
 	if h.unsupported {
 		return nil, fmt.Errorf("test: %w", optim.ErrStepsUnsupported)
