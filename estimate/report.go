@@ -175,6 +175,9 @@ type jsonReport struct {
 	MarginalEffects      []Coef `json:",omitempty"`
 	MarginsOf, MarginsAt string `json:",omitempty"`
 	Notes                []string
+	// Bootstrap has the bootstrap's replicate count and percentile intervals (Low and High
+	// above are then normal-based), when the covariance is Bootstrap.
+	Bootstrap *stderr.BootstrapSummary `json:",omitempty"`
 }
 
 // JSON returns the report as indented JSON.
@@ -185,6 +188,7 @@ func (r *Report) JSON() ([]byte, error) {
 		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
 		Parameters: len(res.Estimates), Iterations: res.Iterations, Calls: res.Calls, Converged: res.Status.Converged(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Level: e.Level, Notes: r.Notes,
+		Bootstrap: e.Bootstrap,
 	}
 	if !math.IsNaN(r.LLNull) {
 		j.LLNull, j.LRChi2, j.LRPValue, j.LRDF = &r.LLNull, &r.LR.Stat, &r.LR.P, &r.LR.DF

@@ -140,3 +140,40 @@ func BenchmarkHessianSweep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBootstrap times the blog's normal linear model at its size fitted once by Newton and
+// by L-BFGS (each with its exact Hessian) from the blog's start and bootstrapped with 50 and 200 replicates in one batched
+// program (reps=…), so that the ratio to one fit reads off one run.
+func BenchmarkBootstrap(b *testing.B) {
+	n, k := 50000, 100
+	for _, method := range []optim.Method{&optim.Newton{}, &optim.LBFGS{}} {
+		b.Run("fit="+method.String(), func(b *testing.B) {
+			ev, u := benchEvaluator(b, n, k, false, false)
+			u[k] = 1 // σ on the natural scale
+			for b.Loop() {
+				if _, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: u}, method); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	for _, reps := range []int{50, 200} {
+		b.Run(fmt.Sprintf("reps=%d", reps), func(b *testing.B) {
+			ev, u := benchEvaluator(b, n, k, false, false)
+			u[k] = 1
+			u[k] = 1 // σ on the natural scale
+			res, err := mlx.FitEvaluator(ev, &mlx.Settings{Start: u}, &optim.Newton{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var boot *mlx.Bootstrap
+			for b.Loop() {
+				if boot, err = res.Bootstrap(reps, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(boot.Iterations), "iterations")
+			b.ReportMetric(float64(len(boot.Failed)), "failed")
+		})
+	}
+}

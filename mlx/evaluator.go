@@ -27,13 +27,15 @@ const (
 	progValueGrad
 	progHessian
 	progScoreObs
-	progHessianGeneric  // the p-pass Hessian, also for models with indices
-	progScoreObsGeneric // the reverse-over-reverse scores, also for models with indices
-	progScoreOuter      // Σᵢ sᵢsᵢᵀ
-	progScoreSums       // Σ_{i∈g} sᵢ per group g; two more inputs: codes [n] and zeros [G, p]
-	progSteps           // several SGD or Adam steps, unrolled (see buildSteps)
-	progValueGradHess   // ℓ, its gradient and its Hessian in one program
-	progLine            // ℓ(u + αⱼd) for lineSteps step sizes; two more inputs: d and α
+	progHessianGeneric   // the p-pass Hessian, also for models with indices
+	progScoreObsGeneric  // the reverse-over-reverse scores, also for models with indices
+	progScoreOuter       // Σᵢ sᵢsᵢᵀ
+	progScoreSums        // Σ_{i∈g} sᵢ per group g; two more inputs: codes [n] and zeros [G, p]
+	progSteps            // several SGD or Adam steps, unrolled (see buildSteps)
+	progValueGradHess    // ℓ, its gradient and its Hessian in one program
+	progLine             // ℓ(u + αⱼd) for lineSteps step sizes; two more inputs: d and α
+	progBootstrap        // replicates' ℓ and gradients; more inputs: their blocks, weights
+	progBootstrapHessian // the same and every replicate's Hessian
 )
 
 // programID names one compiled program of a set. The rule and the number of steps shape the
@@ -135,6 +137,10 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 		codes, zeros := inputs[len(inputs)-2], inputs[len(inputs)-1]
 		st := bd.build(progScoreObs, inputs[:len(inputs)-2])[0]
 		return []*graph.Node{graph.ScatterSum(zeros, graph.ExpandAxes(codes, 1), graph.Transpose(st, 0, 1), false, false)}
+	case progBootstrap, progBootstrapHessian:
+		nb := len(m.Blocks)
+		data, _ := bd.split(inputs[:len(inputs)-nb-1])
+		return bd.buildBootstrap(data, inputs[len(inputs)-nb-1:len(inputs)-1], inputs[len(inputs)-1], kind == progBootstrapHessian)
 	case progLine:
 		nb := len(m.Blocks)
 		data, params := bd.split(inputs[:len(inputs)-nb-1])
@@ -229,8 +235,15 @@ func (bd builder) logLikeObs(data Data, raw []*graph.Node, batch int) (*graph.No
 			params.Index(ix.Block) // built before LogLikeObs runs, so that it uses these nodes
 		}
 	}
-	return bd.callModel(params, data, batch), params
+	want := []int{bd.rows(data)}
+	if batch > 0 {
+		want = []int{batch, want[0]}
+	}
+	return bd.callModel(params, data, want), params
 }
+
+// rows returns the number of observations of the data inputs of a graph.
+func (bd builder) rows(data Data) int { return data.nodes[bd.columns[0]].Shape().Dimensions[0] }
 
 // natural maps the unconstrained blocks to the natural scale, in the data's dtype.
 func (bd builder) natural(data Data, raw []*graph.Node) []*graph.Node {
@@ -251,15 +264,12 @@ func (bd builder) natural(data Data, raw []*graph.Node) []*graph.Node {
 }
 
 // callModel calls the model's LogLikeObs on params and checks what it returns: one value per
-// observation ([batch, n] when batch > 0), in the data's dtype. The result is in float64.
-func (bd builder) callModel(params Params, data Data, batch int) *graph.Node {
+// observation, of dimensions want ([n], or [batch, n]), in the data's dtype. The result is in
+// float64.
+func (bd builder) callModel(params Params, data Data, want []int) *graph.Node {
 	m := bd.model
 	first := data.nodes[bd.columns[0]]
 	llObs := m.LogLikeObs(params, data)
-	want := []int{first.Shape().Dimensions[0]}
-	if batch > 0 {
-		want = []int{batch, want[0]}
-	}
 	if llObs == nil || !slices.Equal(llObs.Shape().Dimensions, want) {
 		got := "nil"
 		if llObs != nil {

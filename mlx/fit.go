@@ -142,7 +142,7 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		Method:        run.Method,
 		Backend:       ev.backend.Name(),
 		NumObs:        ev.data.n,
-		Estimates:     m.toNatural(run.X),
+		Estimates:     m.Natural(run.X),
 		Unconstrained: slices.Clone(run.X),
 		LogLike:       run.LogLike,
 		Gradient:      run.Gradient,

@@ -102,7 +102,7 @@ func (bd builder) buildLine(data Data, raw, dir []*graph.Node, alphas *graph.Nod
 			eta := base.Index(block)
 			params.etas[block] = graph.Add(eta, graph.Mul(graph.ConvertDType(alpha, eta.DType()), delta))
 		}
-		lls[j] = graph.ReduceAllSum(bd.callModel(params, data, 0))
+		lls[j] = graph.ReduceAllSum(bd.callModel(params, data, []int{bd.rows(data)}))
 	}
 	return []*graph.Node{graph.Stack(lls, 0)}
 }

@@ -32,8 +32,8 @@ func (t Transform) String() string {
 	return fmt.Sprintf("Transform(%d)", int(t))
 }
 
-// toNatural maps an unconstrained value to the natural scale.
-func (t Transform) toNatural(u float64) float64 {
+// Natural maps an unconstrained value u to the natural scale θ: θ = u, or eᵘ for Positive.
+func (t Transform) Natural(u float64) float64 {
 	if t == Positive {
 		return math.Exp(u)
 	}
@@ -235,7 +235,7 @@ func (m *Model) Pack(values map[string][]float64) ([]float64, error) {
 			continue
 		}
 		for range b.Size {
-			flat = append(flat, b.Transform.toNatural(0))
+			flat = append(flat, b.Transform.Natural(0))
 		}
 	}
 	return flat, nil
@@ -271,13 +271,13 @@ func (m *Model) toUnconstrained(natural []float64) ([]float64, error) {
 	return u, nil
 }
 
-// toNatural maps a flat unconstrained vector to the natural scale.
-func (m *Model) toNatural(u []float64) []float64 {
+// Natural maps a flat unconstrained vector to the natural scale.
+func (m *Model) Natural(u []float64) []float64 {
 	natural := make([]float64, len(u))
 	k := 0
 	for _, b := range m.Blocks {
 		for range b.Size {
-			natural[k] = b.Transform.toNatural(u[k])
+			natural[k] = b.Transform.Natural(u[k])
 			k++
 		}
 	}
@@ -315,8 +315,12 @@ type Params struct {
 	model   *Model
 	nodes   []*graph.Node
 	batched bool
-	data    Data                   // for Index
-	etas    map[string]*graph.Node // each index built once, by block, so derivatives can be taken with respect to it
+	// perRow: each block of size 1 arrives as one value per observation ([B·n]) and the
+	// indices are set by the caller, for the bootstrap's replicates stacked along the
+	// observations (see buildBootstrap).
+	perRow bool
+	data   Data                   // for Index
+	etas   map[string]*graph.Node // each index built once, by block, so derivatives can be taken with respect to it
 }
 
 // newParams returns the Params of model m for one graph.
@@ -403,10 +407,10 @@ func (p Params) Get(name string) *graph.Node {
 // It panics if there is no such block or its size is not 1; call it only while building a graph.
 func (p Params) Scalar(name string) *graph.Node {
 	x := p.Get(name)
-	if x.Shape().Dimensions[x.Rank()-1] != 1 {
+	if !p.perRow && x.Shape().Dimensions[x.Rank()-1] != 1 {
 		panic(fmt.Errorf("mlx: model %q: Scalar(%q) on a block of size %d", p.model.Name, name, x.Shape().Dimensions[x.Rank()-1]))
 	}
-	if p.batched {
+	if p.batched || p.perRow {
 		return x
 	}
 	return graph.Reshape(x)

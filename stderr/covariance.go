@@ -8,7 +8,7 @@ import (
 )
 
 // Covariance is an estimator of the covariance of a fit's estimates: OIM, OPG, Sandwich,
-// Robust, Cluster or GaussNewton, or one of the caller's own. New turns it into Estimates.
+// Robust, Cluster, GaussNewton or Bootstrap, or one of the caller's own. New turns it into Estimates.
 type Covariance interface {
 	// String names the estimator in tables and JSON reports, by Stata's label where Stata
 	// has one: "OIM", "OPG", "Robust", "Cluster".
@@ -26,6 +26,7 @@ var (
 	_ Covariance = Robust{}
 	_ Covariance = Cluster{}
 	_ Covariance = GaussNewton{}
+	_ Covariance = Bootstrap{}
 )
 
 // OIM is the inverse observed information,

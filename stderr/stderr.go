@@ -39,6 +39,10 @@ type Estimates struct {
 	Lower, Upper []float64
 	// Level is the confidence level of the intervals (Settings.Level), 0.95 by default.
 	Level float64
+	// Bootstrap holds the replicates' summary, with their percentile intervals, when Kind is
+	// Bootstrap; nil otherwise. Lower and Upper are then the normal-approximation intervals
+	// from the bootstrap standard errors.
+	Bootstrap *BootstrapSummary
 }
 
 // Level95 is the default confidence level of the intervals, 95%.
@@ -81,14 +85,24 @@ func New(res *mlx.Result, cov Covariance, s *Settings) (*Estimates, error) {
 	if err != nil {
 		return nil, err
 	}
-	covU, err := cov.Unconstrained(res)
+	var covU *mat.SymDense
+	var boot *mlx.Bootstrap
+	if b, ok := cov.(Bootstrap); ok { // the replicates also give percentile intervals
+		covU, boot, err = b.run(res)
+	} else {
+		covU, err = cov.Unconstrained(res)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if p := covU.SymmetricDim(); p != len(res.Estimates) {
 		return nil, fmt.Errorf("stderr: %v covariance is %d×%d, the model has %d parameters", cov, p, p, len(res.Estimates))
 	}
-	return newEstimates(res, cov, covU, level), nil
+	est := newEstimates(res, cov, covU, level)
+	if boot != nil {
+		est.Bootstrap = summarize(res, boot, level)
+	}
+	return est, nil
 }
 
 // Hessian returns the estimates with the covariance from the inverse observed information,

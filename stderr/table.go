@@ -111,6 +111,16 @@ func (e *Estimates) Table() *Table {
 	for _, w := range r.Warnings {
 		t.Notes = append(t.Notes, "Warning: "+w)
 	}
+	if b := e.Bootstrap; b != nil {
+		t.Notes = append(t.Notes, fmt.Sprintf("Bootstrap: %d replicates (%d failed to converge and are left out), fitted together in %d batched Newton iterations; intervals above are normal-based.",
+			b.Reps, b.Failed, b.Iterations))
+		var pct []string
+		for i, l := range e.Labels {
+			num := rowFormat(e.Params[i])
+			pct = append(pct, fmt.Sprintf("%s [%s, %s]", l, num(b.Lower[i]), num(b.Upper[i])))
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("Percentile %.3g%% intervals: %s.", 100*e.Level, strings.Join(pct, "; ")))
+	}
 	return t
 }
 

@@ -9,8 +9,10 @@ import (
 	"github.com/gomle/gomle/stderr"
 )
 
-// parseCov reads -cov: "oim", "opg", "robust", "gn" or "cluster:COLUMN", as the covariance
-// estimator and, for cluster, the column that identifies the clusters. Empty is "oim".
+// parseCov reads -cov: "oim", "opg", "robust", "gn", "cluster:COLUMN" or
+// "bootstrap:REPS[:SEED]" (seed 1 by default, so that a run is reproducible), as the
+// covariance estimator and, for cluster, the column that identifies the clusters. Empty is
+// "oim".
 func parseCov(s string) (cov stderr.Covariance, column string, err error) {
 	kind, column, _ := strings.Cut(strings.TrimSpace(s), ":")
 	switch kind {
@@ -35,8 +37,20 @@ func parseCov(s string) (cov stderr.Covariance, column string, err error) {
 			return stderr.Cluster{}, column, nil
 		}
 		return nil, "", fmt.Errorf("covariance %q names no column; write cluster:COLUMN", s)
+	case "bootstrap":
+		reps, seed, hasSeed := strings.Cut(column, ":")
+		b := stderr.Bootstrap{Seed: 1}
+		if b.Reps, err = strconv.Atoi(strings.TrimSpace(reps)); err != nil || b.Reps < 2 {
+			return nil, "", fmt.Errorf("covariance %q: write bootstrap:REPS or bootstrap:REPS:SEED, REPS at least 2", s)
+		}
+		if hasSeed {
+			if b.Seed, err = strconv.ParseUint(strings.TrimSpace(seed), 10, 64); err != nil {
+				return nil, "", fmt.Errorf("covariance %q: the seed must be a non-negative integer", s)
+			}
+		}
+		return b, "", nil
 	}
-	return nil, "", fmt.Errorf("unknown covariance %q (oim, opg, robust, cluster:COLUMN, or gn for nls)", s)
+	return nil, "", fmt.Errorf("unknown covariance %q (oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn for nls)", s)
 }
 
 // parseMethod reads -method: the optimizer named s, or nil for "", which leaves the choice to

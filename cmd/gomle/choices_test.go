@@ -23,6 +23,11 @@ func TestParseCov(t *testing.T) {
 		{"cluster", "", "", "names no column"},
 		{"robust:ship", "", "", "unknown covariance"},
 		{"hc3", "", "", `unknown covariance "hc3"`},
+		{"bootstrap:200", "Bootstrap", "", ""},
+		{"bootstrap:50:7", "Bootstrap", "", ""},
+		{"bootstrap", "", "", "bootstrap:REPS"},
+		{"bootstrap:1", "", "", "REPS at least 2"},
+		{"bootstrap:50:-3", "", "", "seed must be"},
 	} {
 		cov, column, err := parseCov(tc.in)
 		switch {
@@ -37,6 +42,9 @@ func TestParseCov(t *testing.T) {
 		}
 		if c, ok := cov.(stderr.Cluster); ok && c.Groups != nil {
 			t.Errorf("%q: groups filled in by the parser", tc.in)
+		}
+		if b, ok := cov.(stderr.Bootstrap); ok && (b.Reps < 2 || b.Seed == 0) {
+			t.Errorf("%q: %+v", tc.in, b)
 		}
 	}
 }

@@ -18,8 +18,9 @@
 // Both print a summary (coefficients, standard errors, z, p, confidence intervals at -level,
 // 95% by default; the number of observations, log-likelihood, AIC and BIC, the optimizer's
 // status and the backend) and with -json FILE write every number of it as JSON ("-" for
-// standard output). -cov chooses the covariance (oim, opg, robust, cluster:COLUMN, or gn for
-// nls) and -method the optimizer (newton, trust, bfgs, lbfgs, bhhh). Flags may come
+// standard output). -cov chooses the covariance (oim, opg, robust, cluster:COLUMN,
+// bootstrap:REPS[:SEED], or gn for nls) and -method the optimizer (newton, trust, bfgs, lbfgs,
+// bhhh). Flags may come
 // before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
 // XLA CPU when its plugin is installed, else pure Go).
 //
@@ -114,7 +115,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
-	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, or gn (Gauss-Newton, nls only)")
+	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn (Gauss-Newton, nls only)")
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
 	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
