@@ -44,8 +44,8 @@ type Spec struct {
 	// row with no value in it is dropped, as for the model's own variables. Empty for the
 	// other covariances.
 	Cluster string
-	// Method is the optimizer: nil for the default, optim.Newton (gonum's Newton method with
-	// the exact Hessian, what Stata's ml does; NLSSpec's default is optim.TrustRegion), or any
+	// Method is the optimizer: nil for the default, optim.Newton (Newton's method with the
+	// exact Hessian, what Stata's ml does; NLSSpec's default is optim.TrustRegion), or any
 	// optim.Method: optim.TrustRegion, optim.BFGS, optim.LBFGS, optim.BHHH (Stata's
 	// technique(bhhh)), or one of the caller's own.
 	Method optim.Method

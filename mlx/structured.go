@@ -67,7 +67,7 @@ func (bd builder) buildStructured(kind program, data Data, raw []*graph.Node) ([
 		if rank == 3 {
 			return f64(graph.Einsum("nak,na->k", xs[i], v))
 		}
-		return f64(graph.Dot(graph.Transpose(xs[i], 0, 1), v))
+		return f64(graph.DotGeneral(xs[i], []int{0}, nil, v, []int{0}, nil))
 	}
 
 	if kind == progScoreObs {
@@ -130,7 +130,7 @@ func (bd builder) buildStructured(kind program, data Data, raw []*graph.Node) ([
 				h = graph.Einsum("nak,nal->kl", xs[r], graph.Einsum("nab,nbl->nal", wm, xs[c]))
 			} else {
 				wv := graph.ConvertDType(graph.Gradient(graph.ReduceAllSum(first[r]), etas[c])[0], xs[r].DType())
-				h = graph.Dot(graph.Transpose(graph.Mul(xs[r], graph.ExpandAxes(wv, 1)), 0, 1), xs[c])
+				h = graph.DotGeneral(graph.Mul(xs[r], graph.ExpandAxes(wv, 1)), []int{0}, nil, xs[c], []int{0}, nil)
 			}
 			blocks[r][c] = f64(h)
 			if c != r {

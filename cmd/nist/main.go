@@ -2,8 +2,8 @@
 // NIST's starts with estimate.NLS's defaults, and writes docs/NIST.md: the log relative error
 // of every estimate, of the residual sum of squares and of the residual standard deviation,
 // the certified standard deviations against the Gauss–Newton and observed-information
-// standard errors, and a comparison with gonum's Newton method, estimate.NLS's previous
-// default. Run it from the root of the module:
+// standard errors, and a comparison with Newton's method (optim.Newton), estimate.NLS's
+// previous default. Run it from the root of the module:
 //
 //	go run ./cmd/nist -o docs/NIST.md
 //
@@ -29,7 +29,7 @@ import (
 var (
 	flagData    = flag.String("data", "data/nist", "folder of NIST .dat files")
 	flagOut     = flag.String("o", "", "write the Markdown to this file (default: standard output)")
-	flagCompare = flag.Bool("compare", true, "also fit with gonum's Newton method, the previous default, and compare")
+	flagCompare = flag.Bool("compare", true, "also fit with Newton's method (optim.Newton), the previous default, and compare")
 )
 
 func main() {
@@ -143,11 +143,12 @@ values ranges from %.4f to %.4f here.
 	fmt.Fprint(w, second)
 	if len(rows) > 0 {
 		fmt.Fprint(w, `
-## Before and after: gonum's Newton method
+## Newton's method against the trust region
 
-estimate.NLS's default was optim.Newton, gonum's Newton method with the exact Hessian (made positive
-definite by adding a multiple of the identity) and a line search; it is now optim.TrustRegion
-(optim/trust.go). Both columns use the same criteria and the current mlx; "error" marks fits where
+estimate.NLS's default was optim.Newton (then gonum's Newton method; since issue 11 our own: the
+exact Hessian made positive definite by adding a multiple of the identity where it is not, a
+batched backtracking line search, and a hand-over to the trust region when the line search
+fails); it is now optim.TrustRegion (optim/trust.go). Both columns use the same criteria and the current mlx; "error" marks fits where
 estimate.NLS returned one (the observed information was not positive definite where the method
 stopped, so there were no standard errors).
 

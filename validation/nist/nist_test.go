@@ -193,7 +193,8 @@ func TestCLI(t *testing.T) {
 		start int
 	}{
 		{"Misra1a", 1}, {"Misra1a", 2}, {"DanWood", 1}, {"Chwirut2", 2},
-		// Problems that gonum's Newton fails and the default trust region solves.
+		// Problems that gonum's Newton, NLS's previous default, failed and the default trust
+		// region solves.
 		{"Roszman1", 1}, {"Hahn1", 2}, {"Lanczos1", 1},
 	}
 	bin := filepath.Join(t.TempDir(), "gomle")
