@@ -258,45 +258,65 @@ func newtonSolver(neg *mat.SymDense) (func(g []float64) []float64, error) {
 	}, nil
 }
 
+// bootstrapGroupValues bounds the values of one [replicates·n] array of the bootstrap program:
+// the program's elementwise work streams several such arrays through memory, so replicates go
+// in groups. Measured on the blog's problem on XLA CPU (2 cores): one call took 0.24 s for 50
+// replicates and 1.35 s for 200.
+const bootstrapGroupValues = 1 << 21
+
 // replicates runs the bootstrap program: the weighted log-likelihood of each replicate and its
 // gradient (and, with hessians, its Hessian), at the replicates' unconstrained parameters theta
 // (one row each), with the replicates' observation weights (reps × n, row-major). ℓ that is
-// not finite, or whose gradient is not, is −Inf.
+// not finite, or whose gradient is not, is −Inf. The replicates go in groups of equal size
+// (see bootstrapGroupValues), one call each; the last group is filled up with copies of its
+// first replicate at weight zero, so that every call has the same shapes.
 func (ev *Evaluator) replicates(theta *mat.Dense, weights []float64, hessians bool) ([]float64, *mat.Dense, []*mat.SymDense, error) {
 	reps, p := theta.Dims()
+	n := ev.data.n
+	groups := (reps + bootstrapGroupValues/n - 1) / max(1, bootstrapGroupValues/n)
+	groups = max(1, min(groups, reps))
+	group := (reps + groups - 1) / groups // as equal as they come
 	kind := progBootstrap
 	if hessians {
 		kind = progBootstrapHessian
 	}
-	var ll []float64
-	var grad *mat.Dense
+	ll := make([]float64, 0, reps)
+	grad := mat.NewDense(reps, p, nil)
 	var hs []*mat.SymDense
-	err := ev.runChunksExtra(programID{kind: kind}, ev.zeroParams(), func(int) []any {
-		args := make([]any, 0, len(ev.model.Blocks)+1)
-		off := 0
-		for _, b := range ev.model.Blocks {
-			block := make([]float64, 0, reps*b.Size)
-			for r := range reps {
-				block = append(block, theta.RawRowView(r)[off:off+b.Size]...)
-			}
-			args = append(args, tensors.FromFlatDataAndDimensions(block, reps, b.Size))
-			off += b.Size
-		}
-		return append(args, tensors.FromFlatDataAndDimensions(slices.Clone(weights), reps, ev.data.n))
-	}, func(_ int, outs [][]float64) {
-		ll, grad = outs[0], mat.NewDense(reps, p, outs[1])
-		if hessians { // [p, reps, p]: row j of every replicate's Hessian
-			for b := range reps {
-				flat := make([]float64, p*p)
-				for j := range p {
-					copy(flat[j*p:(j+1)*p], outs[2][(j*reps+b)*p:(j*reps+b+1)*p])
+	for first := 0; first < reps; first += group {
+		size := min(group, reps-first) // replicates in this call; the rest is filling
+		err := ev.runChunksExtra(programID{kind: kind}, ev.zeroParams(), func(int) []any {
+			args := make([]any, 0, len(ev.model.Blocks)+1)
+			off := 0
+			for _, b := range ev.model.Blocks {
+				block := make([]float64, 0, group*b.Size)
+				for r := range group {
+					block = append(block, theta.RawRowView(first + min(r, size-1))[off:off+b.Size]...)
 				}
-				hs = append(hs, symmetric(flat, p))
+				args = append(args, tensors.FromFlatDataAndDimensions(block, group, b.Size))
+				off += b.Size
 			}
+			w := make([]float64, group*n)
+			copy(w, weights[first*n:(first+size)*n])
+			return append(args, tensors.FromFlatDataAndDimensions(w, group, n))
+		}, func(_ int, outs [][]float64) {
+			ll = append(ll, outs[0][:size]...)
+			for r := range size {
+				grad.SetRow(first+r, outs[1][r*p:(r+1)*p])
+			}
+			if hessians { // [p, group, p]: row j of every replicate's Hessian
+				for r := range size {
+					flat := make([]float64, p*p)
+					for j := range p {
+						copy(flat[j*p:(j+1)*p], outs[2][(j*group+r)*p:(j*group+r+1)*p])
+					}
+					hs = append(hs, symmetric(flat, p))
+				}
+			}
+		})
+		if err != nil {
+			return nil, nil, nil, err
 		}
-	})
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	for b, v := range ll {
 		if math.IsNaN(v) || math.IsInf(v, 0) || slices.ContainsFunc(grad.RawRowView(b), func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }) {
