@@ -112,7 +112,7 @@ func TestBadInput(t *testing.T) {
 		{"ragged row", []string{"fit", "ols", "y ~ x", "-data", ragged}, 1, "line 3"},
 		{"non-numeric cell", []string{"fit", "ols", "y ~ x", "-data", text}, 1, `"abc"`},
 		{"bad start", []string{"nls", "y ~ b1*x", "-data", spector, "-start", "b1"}, 2, "not name=value"},
-		{"unknown covariance", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "hc3"}, 1, `unknown covariance "hc3" (oim, opg, robust, cluster:COLUMN, or gn for nls)`},
+		{"unknown covariance", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "hc3"}, 1, `unknown covariance "hc3" (oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn for nls)`},
 		{"cluster without column", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "cluster:"}, 1, `covariance "cluster:" names no column; write cluster:COLUMN`},
 		{"Gauss-Newton outside nls", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-cov", "gn"}, 1, "is for nonlinear regression (NLS), not logit"},
 		{"unknown method", []string{"nls", "GRADE ~ b1*GPA", "-data", spector, "-start", "b1=1", "-method", "simplex"}, 1, `unknown method "simplex" (trust, newton, bfgs, lbfgs or bhhh)`},
