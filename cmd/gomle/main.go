@@ -18,7 +18,7 @@
 // Both print a summary (coefficients, standard errors, z, p, confidence intervals at -level,
 // 95% by default; the number of observations, log-likelihood, AIC and BIC, the optimizer's
 // status and the backend) and with -json FILE write every number of it as JSON ("-" for
-// standard output). -cov chooses the covariance (oim, opg, robust, cluster:COLUMN,
+// standard output, which then holds the JSON alone). -cov chooses the covariance (oim, opg, robust, cluster:COLUMN,
 // bootstrap:REPS[:SEED], or gn for nls) and -method the optimizer (newton, trust, bfgs, lbfgs,
 // bhhh). Flags may come
 // before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
@@ -194,8 +194,11 @@ func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.
 }
 
 // report prints the summary, writes the JSON and turns non-convergence into errNotConverged.
+// With -json - the JSON alone goes to standard output, so that it can be piped to a JSON reader.
 func (c *common) report(rep *estimate.Report, stdout io.Writer) error {
-	fmt.Fprint(stdout, rep.String())
+	if c.json != "-" {
+		fmt.Fprint(stdout, rep.String())
+	}
 	if c.json != "" {
 		js, err := rep.JSON()
 		if err != nil {
