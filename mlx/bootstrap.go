@@ -86,9 +86,9 @@ func (r *Result) Bootstrap(reps int, seed uint64) (*Bootstrap, error) {
 	}
 	neg := mat.NewSymDense(len(r.Unconstrained), nil)
 	neg.ScaleSym(-1, r.Hessian)
-	solve, err := newtonSolver(neg)
-	if err != nil {
-		return nil, fmt.Errorf("mlx: model %q: bootstrap: %w", m.Name, err)
+	solve, ok := linalg.NewtonSolver(neg)
+	if !ok {
+		return nil, fmt.Errorf("mlx: model %q: bootstrap: the Hessian at the estimates is not negative definite", m.Name)
 	}
 	n, p := ev.data.n, len(r.Unconstrained)
 	weights := ResampleCounts(n, reps, seed).RawMatrix().Data // replicate b's counts in row b
@@ -130,7 +130,7 @@ func (r *Result) Bootstrap(reps int, seed uint64) (*Bootstrap, error) {
 			if exact {
 				neg := mat.NewSymDense(p, nil)
 				neg.ScaleSym(-1, hs[b])
-				if own, err := newtonSolver(neg); err == nil {
+				if own, ok := linalg.NewtonSolver(neg); ok {
 					d = own(g) // else the full sample's Hessian, whose steps still rise
 				}
 			}
@@ -230,32 +230,6 @@ func ResampleCounts(n, reps int, seed uint64) *mat.Dense {
 		}
 	}
 	return counts
-}
-
-// newtonSolver returns a function that solves (−H)d = g for d, −H given, by a Cholesky
-// factorisation of −H equilibrated to unit diagonal; an error if −H is not positive definite.
-func newtonSolver(neg *mat.SymDense) (func(g []float64) []float64, error) {
-	scaled, scale, ok := linalg.Equilibrate(neg)
-	var chol mat.Cholesky
-	if !ok || !chol.Factorize(scaled) {
-		return nil, fmt.Errorf("the Hessian at the estimates is not negative definite")
-	}
-	p := len(scale)
-	return func(g []float64) []float64 {
-		sg := mat.NewVecDense(p, nil)
-		for i := range p {
-			sg.SetVec(i, scale[i]*g[i])
-		}
-		var y mat.VecDense
-		if err := chol.SolveVecTo(&y, sg); err != nil {
-			return slices.Repeat([]float64{math.NaN()}, p)
-		}
-		d := make([]float64, p)
-		for i := range p {
-			d[i] = scale[i] * y.AtVec(i)
-		}
-		return d
-	}, nil
 }
 
 // bootstrapGroupValues bounds the values of one [replicates·n] array of the bootstrap program:

@@ -165,28 +165,14 @@ const NewtonDecrementTol = 1e-12
 // failed is below NewtonDecrementTol, and Failure with the reason otherwise (including when
 // −H is not positive definite, so the point is no maximum).
 func newtonCheck(h *mat.SymDense, grad []float64, reason string) (Status, string) {
-	p := h.SymmetricDim()
-	neg := mat.NewSymDense(p, nil)
+	neg := mat.NewSymDense(h.SymmetricDim(), nil)
 	neg.ScaleSym(-1, h)
-	// Equilibrate −H to unit diagonal first, so that badly scaled parameters do not defeat
-	// the Cholesky factorisation: gᵀ(−H)⁻¹g = (Sg)ᵀ(S(−H)S)⁻¹(Sg), S = diag(−H)^(−1/2).
-	info, scale, ok := linalg.Equilibrate(neg)
+	// Equilibrated, so that badly scaled parameters do not defeat the Cholesky factorisation.
+	solve, ok := linalg.NewtonSolver(neg)
 	if !ok {
 		return Failure, reason
 	}
-	var chol mat.Cholesky
-	if !chol.Factorize(info) {
-		return Failure, reason
-	}
-	g := mat.NewVecDense(p, nil)
-	for i := range p {
-		g.SetVec(i, grad[i]*scale[i])
-	}
-	var sol mat.VecDense
-	if err := chol.SolveVecTo(&sol, g); err != nil {
-		return Failure, reason
-	}
-	if dec := mat.Dot(g, &sol); dec < NewtonDecrementTol {
+	if dec := floats.Dot(grad, solve(grad)); dec < NewtonDecrementTol {
 		return NewtonConverged, fmt.Sprintf("%s; Newton decrement gᵀ(−H)⁻¹g = %.3g < %.0e", reason, dec, NewtonDecrementTol)
 	}
 	return Failure, reason

@@ -32,6 +32,37 @@ func Equilibrate(a mat.Symmetric) (scaled *mat.SymDense, scale []float64, ok boo
 	return scaled, scale, true
 }
 
+// NewtonSolver returns a function that solves a·d = g for d, a symmetric positive definite
+// (the negative Hessian −H of a log-likelihood, for the Newton step d and the Newton decrement
+// gᵀd), by a Cholesky factorisation of a equilibrated to unit diagonal (see Equilibrate), so
+// that badly scaled parameters do not defeat it. ok is false if a is not positive definite.
+func NewtonSolver(a mat.Symmetric) (solve func(g []float64) []float64, ok bool) {
+	scaled, scale, ok := Equilibrate(a)
+	var chol mat.Cholesky
+	if !ok || !chol.Factorize(scaled) {
+		return nil, false
+	}
+	p := len(scale)
+	return func(g []float64) []float64 {
+		sg := mat.NewVecDense(p, nil)
+		for i := range p {
+			sg.SetVec(i, scale[i]*g[i])
+		}
+		d := make([]float64, p)
+		var y mat.VecDense
+		if err := chol.SolveVecTo(&y, sg); err != nil {
+			for i := range d {
+				d[i] = math.NaN()
+			}
+			return d
+		}
+		for i := range p {
+			d[i] = scale[i] * y.AtVec(i)
+		}
+		return d
+	}, true
+}
+
 // Degeneracy describes the directions in which a symmetric matrix is (nearly) singular or
 // negative, from its eigen-decomposition.
 type Degeneracy struct {

@@ -29,3 +29,28 @@ func TestEquilibrate(t *testing.T) {
 		}
 	}
 }
+
+// TestNewtonSolver solves a·d = g for a badly scaled positive definite a (entries from 1e-8 to
+// 1e8, an unscaled Cholesky's trouble) and checks a·d against g, and refuses an indefinite a.
+func TestNewtonSolver(t *testing.T) {
+	a := mat.NewSymDense(3, []float64{
+		1e8, 1e3, 0,
+		1e3, 1, 1e-5,
+		0, 1e-5, 1e-8,
+	})
+	solve, ok := NewtonSolver(a)
+	if !ok {
+		t.Fatal("positive definite matrix refused")
+	}
+	g := []float64{2, -1, 3e-8}
+	var ad mat.VecDense
+	ad.MulVec(a, mat.NewVecDense(3, solve(g)))
+	for i, want := range g {
+		if math.Abs(ad.AtVec(i)-want) > 1e-9*math.Abs(want) {
+			t.Errorf("(a·d)[%d] = %v, want %v", i, ad.AtVec(i), want)
+		}
+	}
+	if _, ok := NewtonSolver(mat.NewSymDense(2, []float64{1, 2, 2, 1})); ok {
+		t.Error("indefinite matrix accepted")
+	}
+}
