@@ -1,7 +1,6 @@
 package frame
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -54,14 +53,19 @@ func (e *CSVError) Error() string {
 	return "frame: " + e.Msg
 }
 
-// ReadFile reads the named file with ReadCSV. Errors name the file.
+// ReadFile reads the named file with ReadCSV. Errors name the file, and so does the error for
+// a text column used as a number (see Frame.Column).
 func ReadFile(path string, opts Options) (*Frame, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("frame: %w", err)
 	}
 	defer file.Close()
-	f, err := ReadCSV(file, opts)
+	size := 0
+	if info, err := file.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < math.MaxInt32 {
+		size = int(info.Size())
+	}
+	f, err := readCSV(file, size, opts)
 	if err != nil {
 		var ce *CSVError
 		if errors.As(err, &ce) {
@@ -69,119 +73,422 @@ func ReadFile(path string, opts Options) (*Frame, error) {
 		}
 		return nil, err
 	}
+	f.file = path
 	return f, nil
 }
 
 // ReadCSV reads a delimited text file with a header line into a Frame. See the package
-// documentation for the format, and Options for the separator and missing values.
+// documentation for the format, the column types and missing values, and Options for the
+// separator and the missing markers.
 //
-// ReadCSV returns a *CSVError if the input is empty, if a header name is empty or repeated, if
-// a line has more or fewer fields than the header, if a quote is not closed, or if a cell is
-// neither a number nor a missing value. A header with no data lines gives a Frame with zero
-// rows. Errors from r are returned wrapped.
-func ReadCSV(r io.Reader, opts Options) (*Frame, error) {
+// ReadCSV returns a *CSVError if the input is empty, if a header name is empty (except the
+// first, see the package documentation) or repeated, if a line has more or fewer fields than
+// the header, if a quote is not closed, or if a number in a numeric column is beyond the
+// float64 range. Text never makes it fail: a column with a cell that is neither a number, a
+// boolean nor a missing value is a text column. A header with no data lines gives a Frame with
+// zero rows. Errors from r are returned wrapped.
+func ReadCSV(r io.Reader, opts Options) (*Frame, error) { return readCSV(r, 0, opts) }
+
+// rowNames is the name given to R's unnamed row-names column.
+const rowNames = "rownames"
+
+// readCSV is ReadCSV with the input's size in bytes, when known, or 0.
+func readCSV(r io.Reader, size int, opts Options) (*Frame, error) {
 	switch sep := opts.Sep; {
 	case sep == '"' || sep == '\'' || sep == '\n' || sep == '\r':
 		return nil, &CSVError{Msg: fmt.Sprintf("Options.Sep %q cannot be a quote or a line break", sep)}
 	case sep != 0 && (!utf8.ValidRune(sep) || sep == utf8.RuneError):
 		return nil, &CSVError{Msg: fmt.Sprintf("Options.Sep %U is not a valid character", sep)}
 	}
-	missing := opts.Missing
-	if missing == nil {
-		missing = DefaultMissing()
+	var b strings.Builder
+	b.Grow(size + 1) // +1 leaves room for the final read that reports the end
+	if _, err := io.Copy(&b, r); err != nil {
+		return nil, fmt.Errorf("frame: reading line %d: %w", strings.Count(b.String(), "\n")+1, err)
 	}
-	br := bufio.NewReader(r)
-	line := 0
-	// next returns the next non-blank line and its number, or io.EOF.
-	next := func() (string, error) {
-		for {
-			s, err := br.ReadString('\n')
-			if err != nil && err != io.EOF {
-				return "", fmt.Errorf("frame: reading line %d: %w", line+1, err)
-			}
-			if s == "" && err == io.EOF {
-				return "", io.EOF
-			}
-			line++
-			if line == 1 {
-				s = strings.TrimPrefix(s, "\uFEFF") // a UTF-8 byte order mark
-			}
-			s = strings.TrimRight(s, "\r\n")
-			if strings.TrimSpace(s) != "" {
-				return s, nil
-			}
-		}
-	}
+	rd := newCSVReader(strings.TrimPrefix(b.String(), "\uFEFF"), opts)
 
-	header, err := next()
-	if err == io.EOF {
+	if !rd.skipBlankLines() {
 		return nil, &CSVError{Msg: "the input is empty: no header line"}
 	}
+	if opts.Sep == 0 {
+		end, _ := rd.lineEnd(rd.p)
+		rd.setSep(detectSep(rd.s[rd.p:end]))
+	}
+	line, err := rd.record()
 	if err != nil {
-		return nil, err
+		return nil, &CSVError{Line: rd.errLine, Msg: fmt.Sprintf("line %d (the header): %v", rd.errLine, err)}
 	}
-	sep := opts.Sep
-	if sep == 0 {
-		sep = detectSep(header)
+	names := slices.Clone(rd.fields)
+	if len(names) > 1 && names[0] == "" && rd.sep != "" {
+		// R's write.csv leaves the name of the row-names column empty.
+		names[0] = rowNames
+		for slices.Contains(names[1:], names[0]) {
+			names[0] += "_"
+		}
 	}
-	names, err := splitFields(header, sep)
-	if err != nil {
-		return nil, &CSVError{Line: line, Msg: fmt.Sprintf("line %d (the header): %v", line, err)}
-	}
-	f := &Frame{names: names, cols: make([][]float64, len(names))}
+	f := &Frame{names: names}
 	if err := f.buildIndex(); err != nil {
 		return nil, &CSVError{Line: line, Msg: fmt.Sprintf("line %d (the header): %v", line, err)}
 	}
+
+	// Guess the number of rows from the line breaks, to allocate the columns once.
+	rows := strings.Count(rd.s[rd.p:], "\n") + 1
+	cols := make([]column, len(names))
+	for j := range cols {
+		cols[j].vals = make([]float64, 0, rows)
+	}
+	var starts []int // the offset in rd.s of each row
 	for {
-		s, err := next()
+		line, err := rd.record()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, &CSVError{Line: rd.errLine, Msg: fmt.Sprintf("line %d: %v", rd.errLine, err)}
 		}
-		fields, err := splitFields(s, sep)
-		if err != nil {
-			return nil, &CSVError{Line: line, Msg: fmt.Sprintf("line %d: %v", line, err)}
-		}
-		if len(fields) != len(names) {
+		if len(rd.fields) != len(names) {
 			return nil, &CSVError{Line: line,
-				Msg: fmt.Sprintf("line %d has %d fields, the header has %d", line, len(fields), len(names))}
+				Msg: fmt.Sprintf("line %d has %d fields, the header has %d", line, len(rd.fields), len(names))}
 		}
-		for j, cell := range fields {
-			v, err := parseCell(cell, missing)
-			if err != nil {
-				return nil, &CSVError{Line: line, Column: names[j],
-					Msg: fmt.Sprintf("line %d, column %q: %v", line, names[j], err)}
+		starts = append(starts, rd.start)
+		for j, cell := range rd.fields {
+			c := &cols[j]
+			if c.text != nil {
+				c.vals = append(c.vals, c.code(cell, rd.textMissing))
+				continue
 			}
-			f.cols[j] = append(f.cols[j], v)
+			v, kind := rd.number(cell)
+			switch kind {
+			case numberCell:
+			case rangeCell:
+				if c.rangeLine == 0 {
+					c.rangeLine, c.rangeCell = line, cell
+				}
+			case textCell:
+				// Rows before this one are read again as text at the end.
+				c.text = &textColumn{sample: strings.Clone(cell), line: line}
+				c.from, c.ids = f.n, map[string]int{}
+				v = c.code(cell, rd.textMissing)
+			}
+			c.vals = append(c.vals, v)
 		}
 		f.n++
 	}
-	for j := range f.cols {
-		if f.cols[j] == nil {
-			f.cols[j] = []float64{}
+
+	// Read again, as text, the cells of the rows before each text column was found to be one.
+	redo := 0
+	for _, c := range cols {
+		redo = max(redo, c.from)
+	}
+	for i := range redo {
+		rd.p = starts[i]
+		if _, err := rd.record(); err != nil {
+			return nil, fmt.Errorf("frame: reading line %d again: %w", rd.errLine, err) // cannot happen: it was read once
 		}
+		for j := range cols {
+			if c := &cols[j]; i < c.from {
+				c.vals[i] = c.code(rd.fields[j], rd.textMissing)
+			}
+		}
+	}
+
+	var bad *CSVError
+	f.cols = make([][]float64, len(cols))
+	for j := range cols {
+		c := &cols[j]
+		f.cols[j] = c.vals
+		if c.text != nil {
+			if f.text == nil {
+				f.text = make([]*textColumn, len(cols))
+			}
+			f.text[j] = c.sortLevels()
+		} else if c.rangeLine > 0 && (bad == nil || c.rangeLine < bad.Line) {
+			bad = &CSVError{Line: c.rangeLine, Column: names[j],
+				Msg: fmt.Sprintf("line %d, column %q: the number %q is out of the float64 range", c.rangeLine, names[j], c.rangeCell)}
+		}
+	}
+	if bad != nil {
+		return nil, bad
 	}
 	return f, nil
 }
 
-// parseCell reads a cell: a missing value, or a number.
-func parseCell(cell string, missing []string) (float64, error) {
+// column is a column being read.
+type column struct {
+	vals []float64 // the values; for a text column, the codes (indices into text.levels), NaN if missing
+	// rangeLine and rangeCell locate the first number out of the float64 range, an error
+	// unless the column turns out to be text.
+	rangeLine int
+	rangeCell string
+	text      *textColumn    // nil for a numeric column
+	ids       map[string]int // the index of each level in text.levels
+	from      int            // the first row read as text; earlier ones are read again
+}
+
+// code returns the code of a cell of a text column, adding a level if it is a new one.
+func (c *column) code(cell string, missing []string) float64 {
 	if slices.Contains(missing, cell) {
-		return math.NaN(), nil
+		return math.NaN()
+	}
+	id, ok := c.ids[cell]
+	if !ok {
+		id = len(c.text.levels)
+		cell = strings.Clone(cell) // not to hold on to the whole input
+		c.text.levels = append(c.text.levels, cell)
+		c.ids[cell] = id
+	}
+	return float64(id)
+}
+
+// sortLevels sorts the levels of a text column in byte order and renumbers the codes.
+func (c *column) sortLevels() *textColumn {
+	order := make([]int, len(c.text.levels)) // the levels' indices, in sorted order
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(c.text.levels[a], c.text.levels[b]) })
+	code := make([]float64, len(order)) // the new code of each old one
+	sorted := make([]string, len(order))
+	for k, i := range order {
+		code[i] = float64(k)
+		sorted[k] = c.text.levels[i]
+	}
+	for i, v := range c.vals {
+		if !math.IsNaN(v) {
+			c.vals[i] = code[int(v)]
+		}
+	}
+	c.text.levels = sorted
+	return c.text
+}
+
+// cellKind classifies a cell of a numeric column.
+type cellKind int
+
+const (
+	numberCell cellKind = iota // a number, a boolean or a missing value
+	rangeCell                  // a number beyond the float64 range
+	textCell                   // anything else
+)
+
+// csvReader splits an input held in memory into records.
+type csvReader struct {
+	s string // the input, without a byte order mark
+
+	sep      string // the separator, or "" for runs of blanks
+	sepBlank byte   // the separator if it is a blank (a tab), which is then not trimmed; or 0
+
+	missing     []string // the missing markers of numeric columns
+	maxMissing  int      // the length of the longest of them
+	textMissing []string // the missing markers of text columns
+
+	p       int      // the next byte of s
+	line    int      // the line number of s[p], from 1
+	start   int      // the offset of the last record read
+	errLine int      // the line of the last error
+	fields  []string // the fields of the last record, reused
+	buf     []byte   // for quoted fields with doubled quotes or line breaks
+}
+
+// newCSVReader returns a reader of s, with the separator of opts or, if none, a comma until
+// setSep sets the one detected.
+func newCSVReader(s string, opts Options) *csvReader {
+	rd := &csvReader{s: s, line: 1, missing: opts.Missing}
+	if rd.missing == nil {
+		rd.missing = DefaultMissing()
+	}
+	for _, m := range rd.missing {
+		rd.maxMissing = max(rd.maxMissing, len(m))
+		if m != "." && m != "NaN" && m != "nan" {
+			rd.textMissing = append(rd.textMissing, m)
+		}
+	}
+	sep := opts.Sep
+	if sep == 0 {
+		sep = ','
+	}
+	rd.setSep(sep)
+	return rd
+}
+
+// setSep sets the separator; ' ' means runs of blanks.
+func (rd *csvReader) setSep(sep rune) {
+	rd.sep, rd.sepBlank = string(sep), 0
+	switch sep {
+	case ' ':
+		rd.sep = ""
+	case '\t':
+		rd.sepBlank = '\t'
+	}
+}
+
+// skipBlankLines moves past blank lines, and reports whether a line remains.
+func (rd *csvReader) skipBlankLines() bool {
+	for rd.p < len(rd.s) {
+		end, next := rd.lineEnd(rd.p)
+		if strings.TrimSpace(rd.s[rd.p:end]) != "" {
+			return true
+		}
+		rd.p = next
+		rd.line++
+	}
+	return false
+}
+
+// lineEnd returns the end of the line that holds s[i], without trailing carriage returns, and
+// the start of the next line (len(s) for the last line).
+func (rd *csvReader) lineEnd(i int) (end, next int) {
+	k := strings.IndexByte(rd.s[i:], '\n')
+	if k < 0 {
+		end, next = len(rd.s), len(rd.s)
+	} else {
+		end, next = i+k, i+k+1
+	}
+	for end > i && rd.s[end-1] == '\r' {
+		end--
+	}
+	return end, next
+}
+
+// record reads the next record, skipping blank lines, into rd.fields, and returns the line it
+// starts on. At the end of the input it returns io.EOF. Its other errors lack the line
+// number, which is left in rd.errLine.
+func (rd *csvReader) record() (int, error) {
+	if !rd.skipBlankLines() {
+		return 0, io.EOF
+	}
+	s := rd.s
+	rd.start = rd.p
+	end, next := rd.lineEnd(rd.p)
+	first := rd.line
+	rd.fields = rd.fields[:0]
+	lineStart, i := rd.p, rd.p
+	blanks := rd.sep == ""
+	for {
+		// Skip leading blanks (with blank separation, the separator itself).
+		for i < end && isBlank(s[i]) && s[i] != rd.sepBlank {
+			i++
+		}
+		if blanks && i == end {
+			break
+		}
+		var field string
+		if i < end && isQuote(s[i]) {
+			q, open, openLine := s[i], i-lineStart+1, rd.line
+			i++
+			from := i       // the start of the field's text in s, while it is a plain substring
+			copied := false // whether the text is being copied into rd.buf instead
+			for {
+				if i >= end {
+					// Only a double-quoted field continues on the next line.
+					if q != '"' || next == end {
+						rd.errLine = openLine
+						return 0, fmt.Errorf("the quote %c at character %d is not closed", q, open)
+					}
+					if !copied {
+						rd.buf, copied = append(rd.buf[:0], s[from:i]...), true
+					}
+					rd.buf = append(rd.buf, '\n')
+					rd.line++
+					lineStart, i = next, next
+					end, next = rd.lineEnd(next)
+					continue
+				}
+				c := s[i]
+				if c == q {
+					if i+1 < end && s[i+1] == q {
+						if !copied {
+							rd.buf, copied = append(rd.buf[:0], s[from:i]...), true
+						}
+						rd.buf = append(rd.buf, q)
+						i += 2
+						continue
+					}
+					break
+				}
+				if copied {
+					rd.buf = append(rd.buf, c)
+				}
+				i++
+			}
+			if copied {
+				field = string(rd.buf)
+			} else {
+				field = s[from:i]
+			}
+			i++ // the closing quote
+			// Only blanks may follow the closing quote, up to the separator; with blank
+			// separation, at least one blank (or the end of the line) must.
+			closed := i
+			for i < end && isBlank(s[i]) && s[i] != rd.sepBlank {
+				i++
+			}
+			if i < end && ((blanks && i == closed) || (!blanks && !strings.HasPrefix(s[i:], rd.sep))) {
+				rd.errLine = rd.line
+				return 0, fmt.Errorf("unexpected %q after the quoted field that starts at character %d", s[i], open)
+			}
+		} else {
+			from := i
+			switch {
+			case blanks:
+				for i < end && !isBlank(s[i]) {
+					i++
+				}
+			case len(rd.sep) == 1:
+				if k := strings.IndexByte(s[i:end], rd.sep[0]); k >= 0 {
+					i += k
+				} else {
+					i = end
+				}
+			default:
+				if k := strings.Index(s[i:end], rd.sep); k >= 0 {
+					i += k
+				} else {
+					i = end
+				}
+			}
+			field = s[from:i]
+			for len(field) > 0 && isBlank(field[len(field)-1]) {
+				field = field[:len(field)-1]
+			}
+		}
+		rd.fields = append(rd.fields, field)
+		if blanks {
+			continue
+		}
+		if i >= end {
+			break
+		}
+		i += len(rd.sep)
+	}
+	rd.p = next
+	rd.line++
+	return first, nil
+}
+
+// number reads a cell of a numeric column: a missing value, a boolean or a number.
+func (rd *csvReader) number(cell string) (float64, cellKind) {
+	if len(cell) <= rd.maxMissing && slices.Contains(rd.missing, cell) {
+		return math.NaN(), numberCell
+	}
+	if len(cell) > 0 && strings.IndexByte("TtFf", cell[0]) >= 0 {
+		switch cell {
+		case "TRUE", "true", "True", "T":
+			return 1, numberCell
+		case "FALSE", "false", "False", "F":
+			return 0, numberCell
+		}
 	}
 	v, err := strconv.ParseFloat(cell, 64)
-	if err == nil {
-		return v, nil
+	switch {
+	case err == nil:
+		return v, numberCell
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
+		return 0, rangeCell
+	case errors.Is(err, strconv.ErrRange):
+		return v, numberCell // an underflow to zero or a subnormal
 	}
-	if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
-		return 0, fmt.Errorf("the number %q is out of the float64 range", cell)
-	}
-	if errors.Is(err, strconv.ErrRange) {
-		return v, nil // an underflow to zero or a subnormal
-	}
-	return 0, fmt.Errorf("cannot read %q as a number", cell)
+	return 0, textCell
 }
 
 // isQuote reports whether c opens a quoted field.
@@ -214,80 +521,4 @@ func detectSep(header string) rune {
 		}
 	}
 	return best
-}
-
-// splitFields splits a line into fields, trimming blanks around each and removing quotes.
-// With sep ' ', fields are separated by runs of blanks, and leading and trailing blanks are
-// ignored; otherwise every sep separates two fields. A field whose first non-blank character
-// is a quote runs to the matching quote, which may contain separators; a doubled quote inside
-// stands for the quote itself.
-func splitFields(line string, sep rune) ([]string, error) {
-	var fields []string
-	blanks := sep == ' '
-	i := 0
-	for {
-		// Skip leading blanks (and, for blank separation, the separator itself).
-		for i < len(line) && isBlank(line[i]) && !(rune(line[i]) == sep && !blanks) {
-			i++
-		}
-		if blanks && i == len(line) {
-			return fields, nil
-		}
-		var field string
-		if i < len(line) && isQuote(line[i]) {
-			q := line[i]
-			start := i
-			var b strings.Builder
-			i++
-			for {
-				if i >= len(line) {
-					return nil, fmt.Errorf("the quote %c at character %d is not closed", q, start+1)
-				}
-				if line[i] == q {
-					if i+1 < len(line) && line[i+1] == q {
-						b.WriteByte(q)
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				b.WriteByte(line[i])
-				i++
-			}
-			field = b.String()
-			// Only blanks may follow the closing quote, up to the separator; with blank
-			// separation, at least one blank (or the end of the line) must.
-			closed := i
-			for i < len(line) && isBlank(line[i]) && !(rune(line[i]) == sep && !blanks) {
-				i++
-			}
-			if i < len(line) && ((blanks && i == closed) || (!blanks && !strings.HasPrefix(line[i:], string(sep)))) {
-				return nil, fmt.Errorf("unexpected %q after the quoted field that starts at character %d",
-					line[i], start+1)
-			}
-		} else {
-			start := i
-			if blanks {
-				for i < len(line) && !isBlank(line[i]) {
-					i++
-				}
-			} else {
-				end := strings.IndexRune(line[i:], sep)
-				if end < 0 {
-					end = len(line) - i
-				}
-				i += end
-			}
-			field = strings.TrimRight(line[start:i], " \t")
-		}
-		fields = append(fields, field)
-		if blanks {
-			continue
-		}
-		if i >= len(line) {
-			return fields, nil
-		}
-		i += len(string(sep)) // skip the separator
-	}
 }

@@ -126,12 +126,16 @@ func TestReadCSVErrors(t *testing.T) {
 	}{
 		{"empty", "", frame.Options{}, "frame: the input is empty: no header line", 0, ""},
 		{"blank lines only", "\n  \n\t\n", frame.Options{}, "frame: the input is empty: no header line", 0, ""},
-		{"not a number", "OBS,GPA\n1,2.5\n\n2,abc\n", frame.Options{},
-			`frame: line 4, column "GPA": cannot read "abc" as a number`, 4, "GPA"},
-		{"missing value not in the custom list", "a\nNA\n", frame.Options{Missing: []string{"-999"}},
-			`frame: line 2, column "a": cannot read "NA" as a number`, 2, "a"},
 		{"out of range", "a\n1e999\n", frame.Options{},
 			`frame: line 2, column "a": the number "1e999" is out of the float64 range`, 2, "a"},
+		{"the first of two out of range", "a,b\n1,2\n3,-1e400\n1e999,4\n", frame.Options{},
+			`frame: line 3, column "b": the number "-1e400" is out of the float64 range`, 3, "b"},
+		{"unclosed quote spanning lines", "a,b\n1,\"2\n3,4\n", frame.Options{},
+			"frame: line 2: the quote \" at character 3 is not closed", 2, ""},
+		{"error after a quoted line break", "a,b\n1,\"2\n3\"x\n", frame.Options{},
+			"frame: line 3: unexpected 'x' after the quoted field that starts at character 3", 3, ""},
+		{"empty first name with blank separation", "\"\" x\n1 2\n", frame.Options{},
+			"frame: line 1 (the header): column 1 has an empty name", 1, ""},
 		{"too few fields", "a,b,c\n1,2,3\n1,2\n", frame.Options{}, "frame: line 3 has 2 fields, the header has 3", 3, ""},
 		{"too many fields", "a b\n1 2 3\n", frame.Options{}, "frame: line 2 has 3 fields, the header has 2", 2, ""},
 		{"duplicate name", "a,b,a\n1,2,3\n", frame.Options{},
@@ -184,8 +188,22 @@ func TestReadFile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("OBS GPA\n1 2.5\n2 abc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := frame.ReadFile(bad, frame.Options{})
-	want := `frame: ` + bad + `: line 3, column "GPA": cannot read "abc" as a number`
+	f, err := frame.ReadFile(bad, frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The typo makes GPA a text column, and using it as a number names the cell, line and file.
+	_, err = f.Column("GPA")
+	want := `frame: column "GPA" is text ("abc" on line 3 of ` + bad + `); use it as a factor, C(GPA)`
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+	short := filepath.Join(dir, "short.csv")
+	if err := os.WriteFile(short, []byte("a,b\n1,2\n3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = frame.ReadFile(short, frame.Options{})
+	want = `frame: ` + short + `: line 3 has 1 fields, the header has 2`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // ExampleReadCSV reads the first rows of statsmodels' spector.csv, a space-separated file
-// with names quoted by ', and a file with a missing cell.
+// with names quoted by ', a file with a missing cell, and a file written by R's write.csv.
 func ExampleReadCSV() {
 	spector := `'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'
 1 2.66 20 0 0
@@ -36,12 +36,26 @@ func ExampleReadCSV() {
 	service, _ := f.Column("service")
 	fmt.Println(service)
 
-	_, err = frame.ReadCSV(strings.NewReader("a,b\n1,2\n3,x\n"), frame.Options{})
+	// R's write.csv: an unnamed row-names column, text in quotes, logical columns.
+	r := `"","y","race","union"
+"1",1.5,"white",TRUE
+"2",2.5,"black",FALSE
+"3",NA,NA,NA
+`
+	f, err = frame.ReadCSV(strings.NewReader(r), frame.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	union, _ := f.Column("union")
+	levels, _ := f.Levels("race")
+	fmt.Println(f.Names(), union, f.IsText("race"), levels)
+	_, err = f.Column("race")
 	fmt.Println(err)
 	// Output:
 	// 3 [OBS GPA TUCE PSI GRADE] [2.66 2.89 3.28]
 	// [127 NaN]
-	// frame: line 3, column "b": cannot read "x" as a number
+	// [rownames y race union] [1 0 NaN] true [black white]
+	// frame: column "race" is text ("white" on line 2); use it as a factor, C(race)
 }
 
 // ExampleParseFormula shows the canonical form of a formula and a syntax error.

@@ -7,13 +7,24 @@ import (
 	"strings"
 )
 
-// Frame is a table of named float64 columns of equal length. Missing values are NaN. A Frame
-// is immutable once built, and safe for concurrent use.
+// Frame is a table of named columns of equal length, numeric or text. A numeric column holds
+// float64 values; a text column (see IsText) holds the codes of its levels, 0, 1, ..., as
+// float64, indices into Levels. Missing values are NaN in both. A Frame is immutable once
+// built, and safe for concurrent use.
 type Frame struct {
 	names []string
-	cols  [][]float64
+	cols  [][]float64    // the values, or the codes of a text column
+	text  []*textColumn  // the levels of each text column, nil for a numeric one; nil if none is text
 	index map[string]int // the position of each name in names
 	n     int            // the number of rows
+	file  string         // the file read, if any, for error messages
+}
+
+// textColumn describes a text column.
+type textColumn struct {
+	levels []string // the distinct values, sorted in byte order
+	sample string   // the first cell that is not a number, a boolean or a missing value
+	line   int      // the line of sample in the file
 }
 
 // New returns a Frame with the given column names and columns, copying the data.
@@ -62,14 +73,63 @@ func (f *Frame) Len() int { return f.n }
 // Names returns the column names, in order, in a new slice.
 func (f *Frame) Names() []string { return slices.Clone(f.names) }
 
-// Column returns a copy of the named column. An unknown name is an error that suggests close
-// names and lists the columns.
+// Column returns a copy of the named numeric column. An unknown name is an error that suggests
+// close names and lists the columns; a text column is an error that quotes its first text cell
+// and its line, as in
+//
+//	frame: column "race" is text ("black" on line 7 of data.csv); use it as a factor, C(race)
+//
+// which also catches a numeric column with a typo in one cell.
 func (f *Frame) Column(name string) ([]float64, error) {
 	j, ok := f.index[name]
 	if !ok {
 		return nil, f.unknown(name)
 	}
+	if f.textOf(j) != nil {
+		return nil, f.isText(name, "use it as a factor, C("+name+")")
+	}
 	return slices.Clone(f.cols[j]), nil
+}
+
+// IsText reports whether the named column is a text column. It is false for a numeric column
+// and for a name that f lacks.
+func (f *Frame) IsText(name string) bool {
+	j, ok := f.index[name]
+	return ok && f.textOf(j) != nil
+}
+
+// Levels returns the distinct values of the named text column, missing cells aside, sorted in
+// byte order (so "B" before "a", and "10" before "9"). They are the levels of the column as a
+// factor, the first the reference unless the formula names another. Levels returns an error
+// for a numeric column or an unknown name.
+func (f *Frame) Levels(name string) ([]string, error) {
+	j, ok := f.index[name]
+	if !ok {
+		return nil, f.unknown(name)
+	}
+	tc := f.textOf(j)
+	if tc == nil {
+		return nil, fmt.Errorf("frame: column %q is numeric, not text", name)
+	}
+	return slices.Clone(tc.levels), nil
+}
+
+// textOf returns the description of column j if it is text, or nil.
+func (f *Frame) textOf(j int) *textColumn {
+	if f.text == nil {
+		return nil
+	}
+	return f.text[j]
+}
+
+// isText returns the error for the text column name used as a number, ending with hint.
+func (f *Frame) isText(name, hint string) error {
+	tc := f.text[f.index[name]]
+	where := fmt.Sprintf("line %d", tc.line)
+	if f.file != "" {
+		where += " of " + f.file
+	}
+	return fmt.Errorf("frame: column %q is text (%q on %s); %s", name, tc.sample, where, hint)
 }
 
 // col returns the named column without copying it, or nil.

@@ -2,6 +2,7 @@ package frame
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,7 @@ func FuzzReadCSV(f *testing.F) {
 	for _, s := range []string{
 		"a,b\n1,2\n3,4\n", "'OBS' 'GPA'\n1 2.66\n", "'popul'\t'TVnews'\n0\t7\n", "a;b\n1;NA\n",
 		"\"a,\"\"b\",c\r\n.5,\n", "a,a\n1,2\n", "a,b\n1\n", "\"a\n", "\uFEFFx\n1e999\n",
+		"\"\",\"g\",\"b\"\n\"1\",\"x\ny\",TRUE\n\"2\",NA,F\n", "a;b\n1;z\nq;1e999\n",
 	} {
 		f.Add(s, int32(0))
 	}
@@ -31,6 +33,25 @@ func FuzzReadCSV(f *testing.F) {
 				t.Fatalf("column %d has an empty or repeated name %q", j, name)
 			}
 			seen[name] = true
+			if fr.IsText(name) {
+				levels, err := fr.Levels(name)
+				if err != nil || !slices.IsSorted(levels) || len(slices.Compact(slices.Clone(levels))) != len(levels) {
+					t.Fatalf("text column %q: levels %q, %v; want them sorted and distinct", name, levels, err)
+				}
+				codes := fr.col(name)
+				if len(codes) != fr.Len() {
+					t.Fatalf("text column %q: %d codes, want %d", name, len(codes), fr.Len())
+				}
+				for _, c := range codes {
+					if !math.IsNaN(c) && (c != math.Trunc(c) || c < 0 || int(c) >= len(levels)) {
+						t.Fatalf("text column %q: code %g for %d levels", name, c, len(levels))
+					}
+				}
+				if _, err := fr.Column(name); err == nil {
+					t.Fatalf("Column(%q) of a text column gave no error", name)
+				}
+				continue
+			}
 			c, err := fr.Column(name)
 			if err != nil || len(c) != fr.Len() {
 				t.Fatalf("column %q: %d values, %v; want %d", name, len(c), err, fr.Len())
