@@ -57,6 +57,12 @@ type Design struct {
 // first C() term that is not an interaction has one dummy per level, labelled "C(g)[2]", as in
 // R and patsy, so that the model still contains the constant.
 //
+// A text column (see Frame.IsText) is a factor whose levels are its texts in byte order,
+// labelled by name: "C(race)[T.white]", or "race[T.white]" when the formula names the column
+// bare, y ~ race, which is a factor as in R. C(race, Treatment("white")) picks the reference by
+// name. A text column in the response or in a function or I() term is an error that quotes a
+// text cell and its line. An extra column may be text; Extra then holds its codes.
+//
 // Design returns an error if the formula or the extra names refer to a column the frame lacks,
 // if no row is complete, if the design has no columns, if a Treatment reference is not a level
 // of its column, or if the response or a term is not finite (±Inf or NaN from a function such
@@ -71,6 +77,10 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 	}
 	if fr.n == 0 {
 		return nil, fmt.Errorf("frame: the frame has no rows")
+	}
+	f, err := fr.resolve(f)
+	if err != nil {
+		return nil, err
 	}
 	check := slices.Concat(used, extra)
 	slices.Sort(check)
@@ -318,7 +328,7 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 	if fa.hasRef {
 		if !slices.Contains(lv, fa.ref) {
 			return nil, nil, nil, fmt.Errorf("%s: the reference level %s is not a value of %s in the rows used (levels: %s)",
-				fa.label, formatLevel(fa.ref), fa.col, listLevels(lv))
+				fa.label, fa.level(fa.ref), fa.col, listLevels(lv, fa.level))
 		}
 		ref = fa.ref
 	}
@@ -341,7 +351,7 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 				c[i] = 1
 			}
 		}
-		labels = append(labels, fa.label+prefix+formatLevel(l)+"]")
+		labels = append(labels, fa.label+prefix+fa.level(l)+"]")
 		cols = append(cols, c)
 		if wrt != "" {
 			derivs = append(derivs, make([]float64, n))
@@ -350,8 +360,8 @@ func (fa factor) columns(vars map[string][]float64, rows []int, n int, full bool
 	return labels, cols, derivs, nil
 }
 
-// listLevels lists levels for an error message, abbreviating a long list.
-func listLevels(levels []float64) string {
+// listLevels lists levels for an error message, abbreviating a long list; name writes a level.
+func listLevels(levels []float64, name func(float64) string) string {
 	const most = 20
 	var parts []string
 	for i, l := range levels {
@@ -359,7 +369,7 @@ func listLevels(levels []float64) string {
 			parts = append(parts, fmt.Sprintf("... and %d more", len(levels)-most))
 			break
 		}
-		parts = append(parts, formatLevel(l))
+		parts = append(parts, name(l))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -418,7 +428,8 @@ func (d *Design) Derivative(v string) (*mat.Dense, error) {
 }
 
 // Levels returns the levels of the factor variable v in the rows used and its reference level
-// (the first C() term of v decides it), or an error if v is not a factor of the formula.
+// (the first C() term of v decides it), or an error if v is not a factor of the formula. The
+// levels of a text column are its codes, indices into Frame.Levels; LevelName names them.
 func (d *Design) Levels(v string) (levels []float64, ref float64, err error) {
 	for _, t := range d.formula.terms {
 		for _, fa := range t.factors {
@@ -450,7 +461,8 @@ func (d *Design) At(v string, value float64) (*mat.Dense, error) {
 			return nil, err
 		}
 		if !slices.Contains(levels, value) {
-			return nil, fmt.Errorf("frame: %s is not a level of the factor %s (levels: %s)", formatLevel(value), v, listLevels(levels))
+			fa, _ := d.factorOf(v)
+			return nil, fmt.Errorf("frame: %s is not a level of the factor %s (levels: %s)", fa.level(value), v, listLevels(levels, fa.level))
 		}
 	}
 	vars := maps.Clone(d.vars)

@@ -46,6 +46,11 @@ type factor struct {
 	col    string     // the column of a categorical factor
 	ref    float64    // the reference level of a categorical factor, when hasRef
 	hasRef bool
+	// refName is the reference level given by name, Treatment("white"), for a text column;
+	// Frame.Design turns it into ref. levels holds a text column's level names (see Frame.Levels),
+	// set by Frame.Design.
+	refName string
+	levels  []string
 }
 
 // term is a product of factors (a single factor for a main effect).
@@ -378,7 +383,7 @@ func shift(err error, start int) error {
 
 // categorical parses the arguments of C(...), which lie in p.s[from:to]:
 //
-//	column [, Treatment [( [reference =] number )]]
+//	column [, Treatment [( [reference =] number | "name" | 'name' )]]
 func (p *fparser) categorical(from, to int) (factor, error) {
 	a := &fparser{s: p.s[:to], i: from}
 	errAt := func(msg, hint string) error {
@@ -435,13 +440,24 @@ func (p *fparser) categorical(from, to int) (factor, error) {
 		a.skipBlanks()
 	}
 	numStart := a.i
-	for a.i < to && strings.IndexByte("+-.0123456789eE", a.s[a.i]) >= 0 {
-		a.i++
-	}
-	ref, err := strconv.ParseFloat(a.s[numStart:a.i], 64)
-	if err != nil || math.IsInf(ref, 0) || math.IsNaN(ref) {
-		a.i = numStart
-		return factor{}, errAt("Treatment(...) takes the reference level, a number", "as in Treatment(2)")
+	var ref float64
+	if a.i < to && isQuote(a.s[a.i]) {
+		name, err := a.levelName(to)
+		if err != nil {
+			return factor{}, err
+		}
+		fa.refName = name
+	} else {
+		for a.i < to && strings.IndexByte("+-.0123456789eE", a.s[a.i]) >= 0 {
+			a.i++
+		}
+		var err error
+		ref, err = strconv.ParseFloat(a.s[numStart:a.i], 64)
+		if err != nil || math.IsInf(ref, 0) || math.IsNaN(ref) {
+			a.i = numStart
+			return factor{}, errAt("Treatment(...) takes the reference level, a number or a quoted name",
+				`as in Treatment(2) or Treatment("white")`)
+		}
 	}
 	a.skipBlanks()
 	if a.i >= to || a.s[a.i] != ')' {
@@ -452,9 +468,41 @@ func (p *fparser) categorical(from, to int) (factor, error) {
 	if a.i != to {
 		return factor{}, errAt(fmt.Sprintf("unexpected %q in C(...)", a.s[a.i]), `expected ")"`)
 	}
+	if fa.refName != "" {
+		fa.label = fmt.Sprintf("C(%s, Treatment(%s))", col, strconv.Quote(fa.refName))
+		return fa, nil
+	}
 	fa.ref, fa.hasRef = ref, true
 	fa.label = fmt.Sprintf("C(%s, Treatment(%s))", col, formatLevel(ref))
 	return fa, nil
+}
+
+// levelName parses a level name quoted with " (with Go's escapes, as strconv.Quote writes
+// it) or ' (without escapes) at a.i, before to.
+func (a *fparser) levelName(to int) (string, error) {
+	start, q := a.i, a.s[a.i]
+	a.i++
+	for a.i < to && a.s[a.i] != q {
+		if q == '"' && a.s[a.i] == '\\' {
+			a.i++
+		}
+		a.i++
+	}
+	if a.i >= to {
+		return "", &FormulaError{Offset: start, Msg: fmt.Sprintf("the quote %c is not closed", q)}
+	}
+	a.i++
+	name := a.s[start+1 : a.i-1]
+	if q == '"' {
+		var err error
+		if name, err = strconv.Unquote(a.s[start:a.i]); err != nil {
+			return "", &FormulaError{Offset: start, Msg: "invalid quoted level name", Hint: `write it as in Treatment("white")`}
+		}
+	}
+	if name == "" {
+		return "", &FormulaError{Offset: start, Msg: "empty level name", Hint: "missing text cells are not a level"}
+	}
+	return name, nil
 }
 
 // formatLevel writes a level in the shortest form that reads back to it: 2, not 2.0.
