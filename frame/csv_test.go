@@ -265,3 +265,160 @@ func TestReadFileDatasets(t *testing.T) {
 		})
 	}
 }
+
+// want describes an expected column: numbers, or the levels and codes of a text column.
+type want struct {
+	nums   []float64 // the values of a numeric column
+	levels []string  // the levels of a text column
+	codes  []float64 // its codes, NaN for missing
+}
+
+// num and text build the expected columns.
+func num(v ...float64) want                       { return want{nums: v} }
+func text(levels []string, codes ...float64) want { return want{levels: levels, codes: codes} }
+
+// checkColumns fails the test unless f has exactly the given names, with the expected columns
+// and types.
+func checkColumns(t *testing.T, f *frame.Frame, names []string, cols []want) {
+	t.Helper()
+	if got := f.Names(); !slices.Equal(got, names) {
+		t.Fatalf("names %q, want %q", got, names)
+	}
+	for j, name := range names {
+		w := cols[j]
+		if w.levels == nil {
+			got, err := f.Column(name)
+			if err != nil {
+				t.Errorf("column %q: %v", name, err)
+			} else if !sameColumn(got, w.nums) {
+				t.Errorf("column %q = %v, want %v", name, got, w.nums)
+			}
+			continue
+		}
+		if !f.IsText(name) {
+			t.Errorf("column %q is numeric, want text", name)
+			continue
+		}
+		levels, _ := f.Levels(name)
+		codes, _ := f.Codes(name)
+		if !slices.Equal(levels, w.levels) || !sameColumn(codes, w.codes) {
+			t.Errorf("column %q: levels %q, codes %v; want %q, %v", name, levels, codes, w.levels, w.codes)
+		}
+	}
+}
+
+// TestReadCSVTyped reads hand-written files with text, boolean and missing cells in the
+// dialects of issue 12.
+func TestReadCSVTyped(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    string        // the file
+		opts  frame.Options // the options
+		names []string      // the expected names
+		cols  []want        // the expected columns
+	}{
+		{"semicolons and text", "id;grp\n1;a\n2;b\n3;a\n", frame.Options{},
+			[]string{"id", "grp"}, []want{num(1, 2, 3), text([]string{"a", "b"}, 0, 1, 0)}},
+		{"byte order mark and CRLF", "\uFEFFa,b\r\n1,x\r\n2,y\r\n", frame.Options{},
+			[]string{"a", "b"}, []want{num(1, 2), text([]string{"x", "y"}, 0, 1)}},
+		{"quoted line break, CRLF read as LF", "a,b\r\n1,\"x\r\ny\"\r\n2,\"z,\"\"q\"\"\"\r\n", frame.Options{},
+			[]string{"a", "b"}, []want{num(1, 2), text([]string{"x\ny", "z,\"q\""}, 0, 1)}},
+		{"quoted line break in a tab file", "a\tb\n\"two\nlines\"\t1\n", frame.Options{},
+			[]string{"a", "b"}, []want{text([]string{"two\nlines"}, 0), num(1)}},
+		{"booleans", "a,b,c\nT,TRUE,true\nF,FALSE,false\nNA,True,False\n", frame.Options{},
+			[]string{"a", "b", "c"}, []want{num(1, 0, nan), num(1, 0, 1), num(1, 0, 0)}},
+		{"booleans and numbers mix", "a\n1\nTRUE\n0.5\n", frame.Options{}, []string{"a"}, []want{num(1, 1, 0.5)}},
+		{"T and F among letters are text", "g\nT\nF\nA\n", frame.Options{},
+			[]string{"g"}, []want{text([]string{"A", "F", "T"}, 2, 1, 0)}},
+		{"text found late: earlier cells read again as text", "g,h\n1,1\n2,2\nNaN,3\n.,4\nx,5\n", frame.Options{},
+			[]string{"g", "h"}, []want{text([]string{".", "1", "2", "NaN", "x"}, 1, 2, 3, 0, 4), num(1, 2, 3, 4, 5)}},
+		{"empty and NA are missing text", "g,h\n,1\nNA,2\n'NA',3\nb,4\n", frame.Options{},
+			[]string{"g", "h"}, []want{text([]string{"b"}, nan, nan, nan, 0), num(1, 2, 3, 4)}},
+		{"custom missing markers in text", "g,h\nunknown,-999\nb,2\n", frame.Options{Missing: []string{"-999", "unknown"}},
+			[]string{"g", "h"}, []want{text([]string{"b"}, nan, 0), num(nan, 2)}},
+		{"no missing markers: NA is text", "a\nNA\n", frame.Options{Missing: []string{}},
+			[]string{"a"}, []want{text([]string{"NA"}, 0)}},
+		{"out of range in a text column", "g\n1e999\nx\n", frame.Options{},
+			[]string{"g"}, []want{text([]string{"1e999", "x"}, 0, 1)}},
+		{"byte order of levels", "g\nb\nB\n10\n9\n\u00e9\n", frame.Options{},
+			[]string{"g"}, []want{text([]string{"10", "9", "B", "b", "\u00e9"}, 3, 2, 0, 1, 4)}},
+		{"unnamed first column is rownames", ",x\n1,2\n", frame.Options{},
+			[]string{"rownames", "x"}, []want{num(1), num(2)}},
+		{"rownames taken", "\"\",rownames\na,2\n", frame.Options{},
+			[]string{"rownames_", "rownames"}, []want{text([]string{"a"}, 0), num(2)}},
+		{"blank separation with text", "'name' age\n'Ann Lee' 31\nBo 7\n", frame.Options{},
+			[]string{"name", "age"}, []want{text([]string{"Ann Lee", "Bo"}, 0, 1), num(31, 7)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := frame.ReadCSV(strings.NewReader(tc.in), tc.opts)
+			if err != nil {
+				t.Fatalf("ReadCSV: %v", err)
+			}
+			checkColumns(t, f, tc.names, tc.cols)
+		})
+	}
+}
+
+// TestReadRExports reads the files testdata/rexport.R wrote with R's write.csv and
+// write.table.
+func TestReadRExports(t *testing.T) {
+	// The data frame of rexport.R, as read: note's "" is missing, as are NAs.
+	names := []string{"y", "x", "race", "union", "note"}
+	cols := []want{
+		num(1.5, 2, nan, 4.25, -5e-7, 6),
+		num(1, 2, 3, nan, 5, 6),
+		text([]string{"black", "other", "white"}, 2, 0, 1, nan, 2, 0),
+		num(1, 0, nan, 1, 0, 1),
+		// Byte order: '\n' < '"' < ','.
+		text([]string{"plain", "two\nlines", "with \"quotes\"", "with, comma"}, 0, 3, 2, 1, nan, nan),
+	}
+	cases := []struct {
+		file  string   // under testdata
+		names []string // the expected names
+		cols  []want   // the expected columns
+	}{
+		{"r_writecsv.csv", slices.Concat([]string{"rownames"}, names), slices.Concat([]want{num(1, 2, 3, 4, 5, 6)}, cols)},
+		{"r_norownames.csv", names, cols},
+		{"r_tab.tsv", names, cols},
+		{"r_bom.csv", []string{"rownames", "y", "race"},
+			[]want{num(1, 2), num(1.5, 2), text([]string{"black", "white"}, 1, 0)}},
+		{"r_mtcars.csv", []string{"rownames", "mpg", "cyl", "disp", "hp", "drat", "wt", "qsec", "vs", "am", "gear", "carb"},
+			[]want{text([]string{"Datsun 710", "Hornet 4 Drive", "Mazda RX4", "Mazda RX4 Wag"}, 2, 3, 0, 1),
+				num(21, 21, 22.8, 21.4), num(6, 6, 4, 6), num(160, 160, 108, 258), num(110, 110, 93, 110),
+				num(3.9, 3.9, 3.85, 3.08), num(2.62, 2.875, 2.32, 3.215), num(16.46, 17.02, 18.61, 19.44),
+				num(0, 0, 1, 1), num(1, 1, 1, 0), num(4, 4, 4, 3), num(4, 4, 1, 1)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			f, err := frame.ReadFile(filepath.Join("testdata", tc.file), frame.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkColumns(t, f, tc.names, tc.cols)
+		})
+	}
+
+	// A design on the write.csv file: the text column note, unused, does not stop it; race is
+	// a factor; rows 3 (y and union missing) and 4 (x and race) are dropped.
+	f, err := frame.ReadFile(filepath.Join("testdata", "r_writecsv.csv"), frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo, err := frame.ParseFormula(`y ~ x + C(race, Treatment("white")) + union`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.Design(fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDesign(t, d, []string{"Intercept", "x", `C(race, Treatment("white"))[T.black]`, "union"},
+		[][]float64{{1, 1, 0, 1}, {1, 2, 1, 0}, {1, 5, 0, 0}, {1, 6, 1, 1}}, []float64{1.5, 2, -5e-7, 6})
+	_, err = f.Column("note")
+	wantErr := `frame: column "note" is text ("plain" on line 2 of ` + filepath.Join("testdata", "r_writecsv.csv") +
+		`); use it as a factor, C(note)`
+	if err == nil || err.Error() != wantErr {
+		t.Errorf("error:\n got %v\nwant %s", err, wantErr)
+	}
+}

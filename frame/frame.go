@@ -114,6 +114,16 @@ func (f *Frame) Levels(name string) ([]string, error) {
 	return slices.Clone(tc.levels), nil
 }
 
+// Codes returns a copy of the named text column as codes: for each row, the index of its text
+// in Levels(name), as a float64, or NaN for a missing cell. It returns an error for a numeric
+// column or an unknown name.
+func (f *Frame) Codes(name string) ([]float64, error) {
+	if _, err := f.Levels(name); err != nil {
+		return nil, err
+	}
+	return slices.Clone(f.cols[f.index[name]]), nil
+}
+
 // textOf returns the description of column j if it is text, or nil.
 func (f *Frame) textOf(j int) *textColumn {
 	if f.text == nil {
