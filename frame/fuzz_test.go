@@ -66,13 +66,12 @@ func FuzzParseFormula(f *testing.F) {
 	for _, s := range []string{
 		"y ~ x1 + x2", "y ~ x - 1", "log(y) ~ C(g) + x:C(g)", "y ~ C(g, Treatment(reference=3))",
 		"PID ~ log(popul + 0.1) + I(x^2)", "y ~ 0 + C(g) + C(h)", "y ~ a:b - b:a", "y ~ (a", "~ x",
-		"y ~ C(g, Sum)", "y ~ x*z",
+		"y ~ C(g, Sum)", "y ~ x*z", `y ~ t + x:C(t, Treatment("b"))`, "log(t) ~ x", "y ~ 0 + t:C(g)",
 	} {
 		f.Add(s)
 	}
-	fr, err := New([]string{"y", "x", "g", "h", "z"}, [][]float64{
-		{1, 2, 3, 4}, {0, 1, 2, 3}, {1, 1, 2, 3}, {0, 1, 0, 1}, {-1, math.NaN(), 1, 2},
-	})
+	// y, x, g, h and z are numeric (z with a missing cell), t is text (with a missing cell).
+	fr, err := ReadCSV(strings.NewReader("y,x,g,h,z,t\n1,0,1,0,-1,a\n2,1,1,1,NA,b\n3,2,2,0,1,NA\n4,3,3,1,2,a\n"), Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
