@@ -94,7 +94,7 @@ func margins(est *stderr.Estimates, d *frame.Design, in *input, prob *likelihood
 			if err != nil {
 				return nil, err
 			}
-			effects = append(effects, stderr.Effect{Label: fmt.Sprintf("%s=%g", g, l), From: from, To: to})
+			effects = append(effects, stderr.Effect{Label: fmt.Sprintf("%s=%s", g, d.LevelName(g, l)), From: from, To: to})
 		}
 	}
 	if len(effects) == 0 {

@@ -55,7 +55,7 @@ func ParseNLS(formula string, f *frame.Frame) (*NLSFormula, error) {
 	}
 	nf := &NLSFormula{Response: lhs, Mean: rhs, text: formula}
 	for _, name := range rhs.Vars() {
-		if _, err := f.Column(name); err == nil {
+		if slices.Contains(f.Names(), name) { // a text column too, which data rejects
 			nf.Vars = append(nf.Vars, name)
 		} else {
 			nf.Params = append(nf.Params, name)

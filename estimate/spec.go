@@ -110,6 +110,12 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, c := range []string{s.Offset, s.Exposure, s.Failure} {
+		if c != "" && f.IsText(c) {
+			_, err := f.Column(c) // the error quoting a text cell; Group and Cluster may be text
+			return nil, err
+		}
+	}
 	var extra []string
 	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster} {
 		if c != "" && !slices.Contains(extra, c) {
