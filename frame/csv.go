@@ -23,7 +23,8 @@ type Options struct {
 
 	// Missing lists the cell values, after trimming blanks and removing quotes, that are read
 	// as missing (NaN). nil means DefaultMissing(); an empty non-nil slice means none. Cells
-	// that read as NaN are missing in any case.
+	// that read as NaN are missing in any case. In a text column, ".", "NaN" and "nan" are
+	// text even when listed.
 	Missing []string
 }
 
