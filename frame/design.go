@@ -59,8 +59,9 @@ type Design struct {
 //
 // A text column (see Frame.IsText) is a factor whose levels are its texts in byte order,
 // labelled by name: "C(race)[T.white]", or "race[T.white]" when the formula names the column
-// bare, y ~ race, which is a factor as in R. C(race, Treatment("white")) picks the reference by
-// name. A text column in the response or in a function or I() term is an error that quotes a
+// bare, y ~ race, which is a factor as in R (unless half or more of its levels are numbers,
+// which suggests a typo, and is an error: write C(x) for a factor). C(race,
+// Treatment("white")) picks the reference by name. A text column in the response or in a function or I() term is an error that quotes a
 // text cell and its line. An extra column may be text; Extra then holds its codes.
 //
 // Design returns an error if the formula or the extra names refer to a column the frame lacks,

@@ -40,7 +40,8 @@
 //
 // ParseFormula reads "response ~ terms". The terms are separated by + and -:
 //
-//	x            a column; a text column is a factor, as C(x) (labelled "x[T.level]")
+//	x            a column; a text column is a factor, as C(x), labelled "x[T.level]"
+//	             (unless half or more of its levels are numbers, a typo's mark)
 //	log(x + 1)   a function of columns: atan, cos, exp, log, sin, sqrt (see package expr)
 //	I(x^2)       arithmetic on columns, with package expr's syntax
 //	C(g)         treatment dummies for the distinct values of column g, the smallest the

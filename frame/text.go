@@ -8,10 +8,10 @@ import (
 
 // resolve returns f fitted to the frame's text columns: a text column named bare, as in
 // y ~ race, becomes the factor race (dummies "race[T.white]", as patsy labels a string
-// column); a C() factor of a text column learns its level names, and its reference level given
-// by name (or by a number that is a level's name) becomes that level's code. It returns an
-// error for a text column used as a number, in the response or in a function or I() term, and
-// for a reference level that names no level.
+// column), unless half or more of its levels are numbers; a C() factor of a text column learns
+// its level names, and its reference level given by name (or by a number that is a level's
+// name) becomes that level's code. It returns an error for a text column used as a number, in
+// the response or in a function or I() term, and for a reference level that names no level.
 func (fr *Frame) resolve(f *Formula) (*Formula, error) {
 	for _, v := range f.response.vars() {
 		if fr.IsText(v) {
@@ -24,6 +24,10 @@ func (fr *Frame) resolve(f *Formula) (*Formula, error) {
 		g.terms[k].factors = make([]factor, len(t.factors))
 		for i, fa := range t.factors {
 			if fa.e != nil && fa.label == fa.e.String() && slices.Equal(fa.e.Vars(), []string{fa.label}) && fr.IsText(fa.label) {
+				if fr.mostlyNumbers(fa.label) {
+					return nil, fr.isText(fa.label, "half or more of its values are numbers: correct the cell or mark it missing, "+
+						"or write C("+fa.label+") for a factor")
+				}
 				fa = factor{label: fa.label, col: fa.label} // a bare text column
 			}
 			if fa.e != nil {
@@ -39,6 +43,20 @@ func (fr *Frame) resolve(f *Formula) (*Formula, error) {
 		}
 	}
 	return &g, nil
+}
+
+// mostlyNumbers reports whether half or more of the levels of the text column name are
+// numbers: then a typo has probably made text of a numeric column, and naming it bare in a
+// formula should not quietly turn it into a factor.
+func (fr *Frame) mostlyNumbers(name string) bool {
+	levels := fr.textOf(fr.index[name]).levels
+	numbers := 0
+	for _, l := range levels {
+		if _, err := strconv.ParseFloat(l, 64); err == nil {
+			numbers++
+		}
+	}
+	return 2*numbers >= len(levels)
 }
 
 // resolveLevels gives a categorical factor of a text column its level names, and turns a

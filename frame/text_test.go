@@ -9,7 +9,8 @@ import (
 )
 
 // raceFrame reads a small file with a text column race (levels black, other, white), a
-// boolean union, a text column name that no formula uses and a missing race on line 7:
+// boolean union, a text column name that no formula uses, a missing race on line 7, and a
+// numeric column typo with a letter O for a zero on line 3:
 //
 //	row  y  x  race   union
 //	0    1  1  white  1
@@ -20,13 +21,13 @@ import (
 //	5    6  5  (NA)   0
 func raceFrame(t *testing.T) *frame.Frame {
 	t.Helper()
-	in := `y,x,race,union,name
-1,1,white,TRUE,"Ann"
-2,2,black,FALSE,"Bo"
-3,4,other,T,"Cy"
-4,8,white,F,"Di"
-5,3,black,true,"Ed"
-6,5,NA,false,"Flo"
+	in := `y,x,race,union,name,typo
+1,1,white,TRUE,"Ann",1.5
+2,2,black,FALSE,"Bo",1.O
+3,4,other,T,"Cy",2.5
+4,8,white,F,"Di",3
+5,3,black,true,"Ed",3.5
+6,5,NA,false,"Flo",4
 `
 	f, err := frame.ReadCSV(strings.NewReader(in), frame.Options{})
 	if err != nil {
@@ -158,6 +159,8 @@ func TestDesignTextErrors(t *testing.T) {
 			`frame: the term C(race, Treatment("purple")): the reference level "purple" is not a value of race (levels: black, other, white)`},
 		{"numeric reference on a text column", `y ~ C(race, Treatment(3))`,
 			`frame: the term C(race, Treatment(3)): the reference level "3" is not a value of race (levels: black, other, white)`},
+		{"bare text column of numbers with a typo", "y ~ x + typo",
+			`frame: column "typo" is text ("1.O" on line 3); half or more of its values are numbers: correct the cell or mark it missing, or write C(typo) for a factor`},
 		{"named reference on a numeric column", `y ~ C(x, Treatment("one"))`,
 			`frame: the term C(x, Treatment("one")): x is numeric; give the reference level as a number, as in Treatment(2)`},
 	}
