@@ -230,7 +230,12 @@ func TestBadInputCatalogue(t *testing.T) {
 		}
 	})
 	t.Run("non-numeric CSV cell", func(t *testing.T) {
-		_, err := frame.ReadCSV(strings.NewReader("y,x\n1,2\n0,abc\n"), frame.Options{})
+		// Reading succeeds, x being a text column; using it as a number names the cell and line.
+		f, err := frame.ReadCSV(strings.NewReader("y,x\n1,2\n0,abc\n"), frame.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = estimate.Fit(b, f, estimate.Spec{Model: "ols", Formula: "y ~ x"})
 		wantErr(t, err, "line 3", `"x"`, `"abc"`)
 	})
 	t.Run("ragged CSV row", func(t *testing.T) {
