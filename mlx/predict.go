@@ -100,7 +100,8 @@ func (pr *Predictor) Predict(data *Dataset, theta []float64, pred int) (*mat.Den
 }
 
 // Average returns prediction number pred averaged over the observations of data,
-// (1/n) Σᵢ Pᵢⱼ for each outcome j, with its Jacobian.
+// (1/n) Σᵢ Pᵢⱼ for each outcome j, with its Jacobian; for weighted data the weighted average
+// Σᵢ wᵢPᵢⱼ / Σᵢ wᵢ.
 func (pr *Predictor) Average(data *Dataset, theta []float64, pred int) (*Average, error) {
 	j, err := pr.check(data, theta, pred, "", nil)
 	if err != nil {
@@ -149,7 +150,8 @@ func (pr *Predictor) check(data *Dataset, theta []float64, pred int, column stri
 	return max(len(m.Predictions[pred].Outcomes), 1), nil
 }
 
-// average runs an averaging program over the chunks and divides the sums by n.
+// average runs an averaging program over the chunks and divides the sums by n, or by the sum
+// of the weights of a weighted dataset.
 func (pr *Predictor) average(key predictKey, data *Dataset, theta, dir []float64, j int) (*Average, error) {
 	p := len(theta)
 	value, jac := make([]float64, j), make([]float64, j*p)
@@ -164,7 +166,7 @@ func (pr *Predictor) average(key predictKey, data *Dataset, theta, dir []float64
 	if err != nil {
 		return nil, err
 	}
-	n := float64(data.n)
+	n := data.sumWeights
 	for i := range value {
 		value[i] /= n
 	}
@@ -278,6 +280,11 @@ func (pr *Predictor) build(key predictKey, columns []string, inputs []*graph.Nod
 	}
 	if key.kind == predictObs {
 		return []*graph.Node{out}
+	}
+	if w, ok := data.nodes[WeightsColumn]; ok {
+		// Weighted averages (Stata's margins after a weighted fit): the weights are data, so
+		// the derivatives below carry them as constants.
+		out = graph.Mul(out, graph.ExpandAxes(graph.ConvertDType(w, dtypes.Float64), 1))
 	}
 	j := out.Shape().Dimensions[1]
 	values := make([]*graph.Node, j)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gomle/gomle/mlx"
 )
 
 // Table is a titled table of strings that prints as aligned text (String) and as HTML (HTML),
@@ -101,9 +103,15 @@ func (t *Table) HTML() string {
 func (e *Estimates) Table() *Table {
 	r := e.Result
 	t := inferenceTable("coef", e.Level, e.Labels, e.Params, e.SE, e.Z, e.P, e.Lower, e.Upper)
-	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.NumObs)
+	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.Observations())
 	t.Notes = []string{
 		fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
+	}
+	switch r.Weights {
+	case mlx.Frequency:
+		t.Notes = append(t.Notes, fmt.Sprintf("Frequency weights: %d rows stand for N = %d observations.", r.NumObs, r.Observations()))
+	case mlx.Sampling:
+		t.Notes = append(t.Notes, fmt.Sprintf("Sampling weights summing to %.6g over N = %d rows: the log-likelihood is the weighted pseudo-log-likelihood.", r.SumWeights, r.NumObs))
 	}
 	if r.Reason != "" && !r.Status.Converged() {
 		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")

@@ -163,9 +163,10 @@ func AIC(res *mlx.Result) float64 {
 	return -2*res.LogLike + 2*float64(len(res.Estimates))
 }
 
-// BIC returns Schwarz's Bayesian information criterion, −2ℓ + p·log n.
+// BIC returns Schwarz's Bayesian information criterion, −2ℓ + p·log n, n the number of
+// observations (Result.Observations: Σᵢ wᵢ under frequency weights).
 func BIC(res *mlx.Result) float64 {
-	return -2*res.LogLike + float64(len(res.Estimates))*math.Log(float64(res.NumObs))
+	return -2*res.LogLike + float64(len(res.Estimates))*math.Log(float64(res.Observations()))
 }
 
 // PseudoR2 returns McFadden's pseudo-R², 1 − ℓ/ℓ₀, where ℓ₀ is the log-likelihood of null, the
