@@ -23,6 +23,8 @@ type input struct {
 	data *likelihoods.Data
 	// dropped is the column of the design left out of data.X (clogit's intercept), or −1.
 	dropped int
+	// weights is the dataset column of the observation weights, nil when unweighted.
+	weights *mlx.Column
 }
 
 // modelData maps the spec's columns onto the family's data roles: the response, the design
@@ -102,6 +104,9 @@ func nullModel(b backends.Backend, fam *likelihoods.Family, prob *likelihoods.Pr
 	nprob, err := fam.Build(&null, s.Options)
 	if err != nil {
 		return 0, 0, false, err
+	}
+	if in.weights != nil {
+		nprob.Columns = append(nprob.Columns, *in.weights)
 	}
 	ds, err := mlx.NewDataset(nprob.Columns...)
 	if err != nil {

@@ -94,11 +94,15 @@ func (r *Report) header() []string {
 	res := r.Result
 	lines := []string{
 		fmt.Sprintf("Model: %s    Formula: %s", r.Spec.Model, r.Formula),
-		fmt.Sprintf("Observations: %d (dropped for missing values: %d)    Parameters: %d", res.NumObs, r.Design.Dropped, len(res.Estimates)),
+		fmt.Sprintf("Observations: %d (dropped for missing values: %d)    Parameters: %d", res.Observations(), r.Design.Dropped, len(res.Estimates)),
 		fmt.Sprintf("Log-likelihood: %.6f    AIC: %.4f    BIC: %.4f", res.LogLike, r.AIC, r.BIC),
 	}
 	if !math.IsNaN(r.LLNull) {
 		l := fmt.Sprintf("Null log-likelihood: %.6f    LR chi2(%d) = %.4f, Prob > chi2 = %.4g", r.LLNull, r.LR.DF, r.LR.Stat, r.LR.P)
+		if r.Spec.Weights.Kind == SamplingWeights {
+			// A ratio of pseudo-likelihoods is no likelihood-ratio test (Stata prints none).
+			l = fmt.Sprintf("Null log pseudo-likelihood: %.6f", r.LLNull)
+		}
 		if !math.IsNaN(r.PseudoR2) {
 			l += fmt.Sprintf("    Pseudo R2 = %.4f", r.PseudoR2)
 		}
@@ -178,6 +182,11 @@ type jsonReport struct {
 	// Bootstrap has the bootstrap's replicate count and percentile intervals (Low and High
 	// above are then normal-based), when the covariance is Bootstrap.
 	Bootstrap *stderr.BootstrapSummary `json:",omitempty"`
+	// Weights is KIND:COLUMN (fw:count) for a weighted fit, SumWeights their sum; Observations
+	// counts what the rows stand for (Σ w under frequency weights) and Rows the rows used.
+	Weights    string  `json:",omitempty"`
+	SumWeights float64 `json:",omitempty"`
+	Rows       int
 }
 
 // JSON returns the report as indented JSON.
@@ -185,13 +194,19 @@ func (r *Report) JSON() ([]byte, error) {
 	res, e := r.Result, r.Estimates
 	j := jsonReport{
 		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind.String(), Method: res.Method, Status: res.Status.String(),
-		Reason: res.Reason, Backend: res.Backend, Observations: res.NumObs, Dropped: r.Design.Dropped,
+		Reason: res.Reason, Backend: res.Backend, Observations: res.Observations(), Rows: res.NumObs, Dropped: r.Design.Dropped,
 		Parameters: len(res.Estimates), Iterations: res.Iterations, Calls: res.Calls, Converged: res.Status.Converged(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Level: e.Level, Notes: r.Notes,
 		Bootstrap: e.Bootstrap,
 	}
+	if w := r.Spec.Weights; w.Column != "" {
+		j.Weights, j.SumWeights = w.Kind.String()+":"+w.Column, res.SumWeights
+	}
 	if !math.IsNaN(r.LLNull) {
-		j.LLNull, j.LRChi2, j.LRPValue, j.LRDF = &r.LLNull, &r.LR.Stat, &r.LR.P, &r.LR.DF
+		j.LLNull = &r.LLNull
+		if r.Spec.Weights.Kind != SamplingWeights {
+			j.LRChi2, j.LRPValue, j.LRDF = &r.LR.Stat, &r.LR.P, &r.LR.DF
+		}
 	}
 	if !math.IsNaN(r.PseudoR2) {
 		j.PseudoR2 = &r.PseudoR2

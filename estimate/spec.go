@@ -40,6 +40,11 @@ type Spec struct {
 	// vce(cluster COLUMN). Fit fills in the cluster's groups from that column, on the rows it
 	// keeps. Any other stderr.Covariance is used as it is; stderr.GaussNewton{} is for NLS.
 	Cov stderr.Covariance
+	// Weights names a column of observation weights and their kind (frequency, sampling or
+	// analytic, Stata's fw, pw and aw); the zero value fits unweighted. Sampling weights make
+	// the default covariance Robust. A row with no weight is dropped, as for the model's own
+	// variables.
+	Weights Weights
 	// Cluster names the column whose values identify the clusters of Cov stderr.Cluster{}; a
 	// row with no value in it is dropped, as for the model's own variables. Empty for the
 	// other covariances.
@@ -99,6 +104,10 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	cov, err := s.Weights.check(s.Cov)
+	if err != nil {
+		return nil, err
+	}
 	method := s.Method
 	if method == nil {
 		method = &optim.Newton{}
@@ -111,7 +120,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		return nil, err
 	}
 	var extra []string
-	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster} {
+	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster, s.Weights.Column} {
 		if c != "" && !slices.Contains(extra, c) {
 			extra = append(extra, c)
 		}
@@ -133,6 +142,17 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	prob, err := fam.Build(in.data, s.Options)
 	if err != nil {
 		return nil, err
+	}
+	if s.Weights.Column != "" {
+		if in.weights, err = s.Weights.column(d.Extra[s.Weights.Column], in.data.Rows); err != nil {
+			return nil, err
+		}
+		if rows := len(prob.Columns[0].Values); prob.Columns[0].Dims != nil {
+			rows = prob.Columns[0].Dims[0]
+		} else if rows != len(d.Y) {
+			return nil, fmt.Errorf("estimate: %s does not take weights: its observations are not the data's rows", s.Model)
+		}
+		prob.Columns = append(prob.Columns, *in.weights)
 	}
 	ds, err := mlx.NewDataset(prob.Columns...)
 	if err != nil {
@@ -161,7 +181,6 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
 		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes}
-	cov := s.Cov
 	if cluster {
 		rep.Clusters = groupCodes(d.Extra[s.Cluster])
 		cov = stderr.Cluster{Groups: rep.Clusters}

@@ -106,10 +106,12 @@ type Dataset struct {
 	chunks []*chunk // row blocks, in order
 	rows   []int    // rows of each chunk
 	n      int
-	// weights is the kind of the WeightsColumn column, Unweighted when there is none, and
-	// sumWeights the sum of the weights (n when unweighted).
+	// weights is the kind of the WeightsColumn column, Unweighted when there is none,
+	// sumWeights the sum of the weights and positive the number of rows of positive weight
+	// (both n when unweighted).
 	weights    WeightKind
 	sumWeights float64
+	positive   int
 }
 
 // chunk is one block of rows: a tensor per column, and a mutex that orders the moves of those
@@ -176,12 +178,17 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 				return nil, err
 			}
 			ds.weights, ds.sumWeights = c.weights, sum
+			for _, w := range c.Values {
+				if w > 0 {
+					ds.positive++
+				}
+			}
 		}
 		ts[c.Name] = tensors.FromFlatDataAndDimensions(slices.Clone(c.Values), dims...)
 		ds.names = append(ds.names, c.Name)
 	}
 	if ds.weights == Unweighted {
-		ds.sumWeights = float64(ds.n)
+		ds.sumWeights, ds.positive = float64(ds.n), ds.n
 	}
 	slices.Sort(ds.names)
 	ds.chunks, ds.rows = []*chunk{{tensors: ts}}, []int{ds.n}
@@ -247,6 +254,7 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 		ds.rows = append(ds.rows, p.rows...)
 		ds.n += p.n
 		ds.sumWeights += p.sumWeights
+		ds.positive += p.positive
 	}
 	return ds, nil
 }
@@ -259,7 +267,7 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 // on it carry a warning in Result.Warnings. It returns an error naming the column if a value
 // overflows float32.
 func (ds *Dataset) Float32() (*Dataset, error) {
-	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights}
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights, positive: ds.positive}
 	for _, ch := range ds.chunks {
 		if ch.tensors[ds.names[0]].DType() == dtypes.Float32 {
 			out.chunks = append(out.chunks, ch) // already float32: share the chunk
@@ -298,6 +306,22 @@ func (ds *Dataset) NumObs() int { return ds.n }
 // Weights returns the kind of the dataset's observation weights (Unweighted for none) and their
 // sum (the number of rows for none).
 func (ds *Dataset) Weights() (kind WeightKind, sum float64) { return ds.weights, ds.sumWeights }
+
+// WeightValues returns a copy of the observation weights in row order, nil for unweighted data.
+func (ds *Dataset) WeightValues() ([]float64, error) {
+	if ds.weights == Unweighted {
+		return nil, nil
+	}
+	out := make([]float64, 0, ds.n)
+	for _, ch := range ds.chunks {
+		w, err := asFloat64(ch.tensors[WeightsColumn])
+		if err != nil {
+			return nil, fmt.Errorf("mlx: weights: %w", err)
+		}
+		out = append(out, w...)
+	}
+	return out, nil
+}
 
 // weightScale returns the factor applied to the weights in every program: the inverse of the
 // mean weight for sampling weights, 1 otherwise.
@@ -387,7 +411,7 @@ func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
 		}
 		repl[col.Name] = col.Values
 	}
-	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights}
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights, positive: ds.positive}
 	start := 0
 	for c, rows := range ds.rows {
 		ts := make(map[string]*tensors.Tensor, len(ds.names))

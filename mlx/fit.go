@@ -46,6 +46,8 @@ type Result struct {
 	// SumWeights their sum (NumObs for none).
 	Weights    WeightKind
 	SumWeights float64
+	// positive is the number of rows of positive weight.
+	positive int
 
 	// Estimates holds the estimates on the natural scale, flat in block order.
 	Estimates []float64
@@ -149,6 +151,7 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		NumObs:        ev.data.n,
 		Weights:       ev.data.weights,
 		SumWeights:    ev.data.sumWeights,
+		positive:      ev.data.positive,
 		Estimates:     m.Natural(run.X),
 		Unconstrained: slices.Clone(run.X),
 		LogLike:       run.LogLike,
@@ -175,11 +178,15 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 }
 
 // Observations returns the number of observations the data stand for, Stata's N: the sum of
-// the weights under frequency weights (each row counts wᵢ times), the number of rows
-// otherwise. BIC and the robust covariance's n/(n−1) use it.
+// the weights under frequency weights (each row counts wᵢ times), the number of rows of
+// positive weight under sampling weights (rows of weight zero are out of the sample, as in
+// Stata), the number of rows otherwise. BIC and the robust covariance's n/(n−1) use it.
 func (r *Result) Observations() int {
-	if r.Weights == Frequency {
+	switch r.Weights {
+	case Frequency:
 		return int(r.SumWeights)
+	case Sampling:
+		return r.positive
 	}
 	return r.NumObs
 }

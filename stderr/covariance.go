@@ -114,7 +114,8 @@ func (Robust) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 //
 //	V = G/(G−1) · H⁻¹ (Σ_g u_g u_gᵀ) H⁻¹,  u_g = Σ_{i∈g} sᵢ,
 //
-// with weighted scores wᵢsᵢ in u_g for weighted data, of either kind.
+// with weighted scores wᵢsᵢ in u_g for weighted data, of either kind, and G counting the
+// clusters with a row of positive weight.
 //
 // G the number of clusters. Observations are independent across clusters and may be
 // correlated within them.
@@ -142,8 +143,23 @@ func (c Cluster) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 			index[g] = len(index)
 		}
 	}
-	if len(index) < 2 {
-		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", len(index))
+	// G counts the clusters in the sample: a cluster whose rows all weigh zero is not one.
+	nc := len(index)
+	if res.Weights != mlx.Unweighted && res.Evaluator() != nil {
+		w, err := res.Evaluator().Data().WeightValues()
+		if err != nil {
+			return nil, err
+		}
+		weighed := map[int]bool{}
+		for i, g := range c.Groups {
+			if w[i] > 0 {
+				weighed[g] = true
+			}
+		}
+		nc = len(weighed)
+	}
+	if nc < 2 {
+		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", nc)
 	}
 	codes := make([]int, len(c.Groups))
 	for i, g := range c.Groups {
@@ -153,8 +169,8 @@ func (c Cluster) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 	if err != nil {
 		return nil, err
 	}
-	nc := float64(len(index))
-	return sandwich(res, m, nc/(nc-1))
+	g := float64(nc)
+	return sandwich(res, m, g/(g-1))
 }
 
 // NumClusters returns the number of distinct clusters in Groups.

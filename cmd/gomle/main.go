@@ -115,7 +115,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
-	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn (Gauss-Newton, nls only)")
+	fs.StringVar(&c.cov, "cov", "", "covariance: oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn (Gauss-Newton, nls only); default oim, robust with pw weights")
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
 	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
@@ -250,6 +250,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&optionalFloat{&s.Options.Base}, "base", "base outcome of mlogit (default: the smallest value)")
 	fs.Var(&optionalFloat{&s.Options.Lower}, "ll", "tobit's lower censoring limit")
 	fs.Var(&optionalFloat{&s.Options.Upper}, "ul", "tobit's upper censoring limit")
+	weights := fs.String("weights", "", "observation weights, `KIND:COLUMN`: fw (frequency: rows count cases), pw (sampling: inverse selection probabilities; robust errors) or aw (analytic)")
 	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
 	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
 	fs.StringVar(&s.Margins.Predict, "predict", "", "marginal effects on this `prediction` of the model (default its first: Pr(y=1), E[y], the latent mean of tobit, the median time of weibull; an unknown name lists them)")
@@ -276,6 +277,11 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	}
 	if s.Cov, s.Cluster, s.Method, err = c.choices(); err != nil {
 		return err
+	}
+	if *weights != "" {
+		if s.Weights, err = estimate.ParseWeights(*weights); err != nil {
+			return &usageError{err.Error()}
+		}
 	}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
 }

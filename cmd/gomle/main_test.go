@@ -119,6 +119,10 @@ func TestBadInput(t *testing.T) {
 		{"level 100", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "100"}, 2, "give a percentage between 1 and 100"},
 		{"level 1", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "1"}, 2, "-level"},
 		{"level not a number", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "ninety"}, 2, "not a number"},
+		{"unknown weight kind", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-weights", "iw:PSI"}, 2, `unknown kind "iw"`},
+		{"weights without column", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-weights", "fw"}, 2, "want KIND:COLUMN"},
+		{"fractional frequency weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "fw:GPA"}, 1, "frequency weight GPA is not an integer (2.66) in data row 1"},
+		{"OIM under sampling weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "pw:GPA", "-cov", "oim"}, 1, "need the robust or cluster covariance"},
 		{"unknown function", []string{"nls", "GRADE ~ b1*expp(GPA)", "-data", spector, "-start", "b1=1"}, 1, `unknown function "expp"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
