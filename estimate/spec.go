@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
@@ -59,6 +60,21 @@ type Spec struct {
 	Level float64
 	// Margins chooses the marginal effects reported for models that declare predictions.
 	Margins MarginsChoice
+	// EForm reports the coefficients of the linear index exponentiated, as Stata's eform
+	// options do: odds ratios (logit, clogit, ologit), relative-risk ratios (mlogit),
+	// incidence-rate ratios (poisson, nbreg) and hazard ratios (weibull, exponential). The
+	// table shows exp(b), the SE exp(b)·se(b) (delta method), b's z and p, and the exponentiated
+	// interval of b; the intercept is exponentiated too (the baseline odds, rate or hazard,
+	// as Stata 13 and later print _cons), ancillary parameters (nbreg's alpha, weibull's p,
+	// the cut points) are not. Report.Estimates stays on the linear scale and Report.Shown
+	// holds the table. A model without such ratios (Family.EForm empty: ols, probit, tobit,
+	// oprobit) returns an *OptionError.
+	EForm bool
+	// ML asks ols for its maximum-likelihood table: σ̂ = √(RSS/n), SEs from the inverse
+	// observed information, z statistics and normal intervals. By default ols reports least
+	// squares as R's lm and Stata's regress do (see OLSStats). Other models return an
+	// *OptionError.
+	ML bool
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
 	// the constant-only fit.
 	Settings mlx.Settings
@@ -77,6 +93,41 @@ type MarginsChoice struct {
 	Off bool
 }
 
+// OptionError reports an option of a Spec that does not apply to its model, or options that
+// contradict each other: a usage error, on which the command line exits with status 2.
+type OptionError struct {
+	// Model is the model's name, Option the option as the Spec field and flag name it.
+	Model, Option string
+	// Reason says why, and what applies instead.
+	Reason string
+}
+
+// Error names the model, the option and the reason.
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("estimate: %s does not take %s: %s", e.Model, e.Option, e.Reason)
+}
+
+// checkOptions returns an *OptionError for an option of s that its family does not take.
+func checkOptions(fam *likelihoods.Family, s Spec) error {
+	if s.EForm && fam.EForm == "" {
+		var takes []string
+		for _, f := range likelihoods.Families() {
+			if f.EForm != "" {
+				takes = append(takes, f.Name)
+			}
+		}
+		return &OptionError{Model: fam.Name, Option: "EForm (-eform)",
+			Reason: "exp of its coefficients is no odds, rate or hazard ratio; eform applies to " + strings.Join(takes, ", ")}
+	}
+	if s.ML && fam.Name != "ols" {
+		return &OptionError{Model: fam.Name, Option: "ML (-ml)", Reason: "its table is the maximum-likelihood one already; ML chooses between least squares and maximum likelihood for ols"}
+	}
+	if s.Margins.Off && (s.Margins.Predict != "" || s.Margins.AtMeans) {
+		return &OptionError{Model: fam.Name, Option: "Margins.Predict or AtMeans (-predict, -atmeans) with Margins.Off (-nomargins)", Reason: "they choose marginal effects that Off skips"}
+	}
+	return nil
+}
+
 // Models returns the model names Fit accepts, each with a one-line description, sorted.
 func Models() [][2]string {
 	var out [][2]string
@@ -92,6 +143,9 @@ func Models() [][2]string {
 func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	fam, err := likelihoods.Lookup(s.Model)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOptions(fam, s); err != nil {
 		return nil, err
 	}
 	if f == nil {
@@ -136,6 +190,10 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	omitted, err := in.omitCollinear(s.Model)
+	if err != nil {
+		return nil, err
+	}
 	if err := fam.Check(in.data, s.Options); err != nil {
 		return nil, err
 	}
@@ -169,7 +227,11 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes := prob.Notes
+	var notes []string
+	for _, name := range omitted {
+		notes = append(notes, fmt.Sprintf("Note: %s omitted because of collinearity.", name))
+	}
+	notes = append(notes, prob.Notes...)
 	if prob.CheckFit != nil {
 		note, err := prob.CheckFit(res)
 		if err != nil {
@@ -180,20 +242,35 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		}
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
-		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes}
+		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes, Omitted: omitted}
 	if cluster {
 		rep.Clusters = groupCodes(d.Extra[s.Cluster])
 		cov = stderr.Cluster{Groups: rep.Clusters}
 	}
-	if rep.Estimates, err = covariance(res, cov, s.Level); err != nil {
+	if s.Model == "ols" && !s.ML {
+		rep.Estimates, rep.OLS, err = leastSquares(res, in.data.X, in.data.Y, in.data.Names, cov, s.Level)
+	} else {
+		rep.Estimates, err = covariance(res, cov, s.Level)
+	}
+	if err != nil {
 		return nil, err
+	}
+	if rep.Shown, err = shown(rep.Estimates, fam, s, rep.OLS != nil); err != nil {
+		return nil, err
+	}
+	if s.EForm {
+		rep.Notes = append(rep.Notes, eformNote(fam.EForm, in.data.Names, len(rep.Shown.Params) > countTrue(rep.Shown.Exponentiated)))
 	}
 	if res.Status.Converged() {
 		ll, params, ok, err := nullModel(b, fam, prob, in, s, res)
-		if err != nil {
+		switch {
+		case err != nil:
 			return nil, fmt.Errorf("estimate: the null model: %w", err)
-		}
-		if ok {
+		case !ok:
+			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: without an intercept the model has no intercept-only null model to compare with.")
+		case len(res.Estimates) <= params:
+			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: the model has no slopes.")
+		default:
 			rep.LLNull = ll
 			if rep.LR, err = stderr.LikelihoodRatioStat(ll, res.LogLike, len(res.Estimates)-params); err != nil {
 				return nil, err
@@ -206,6 +283,9 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if !s.Margins.Off && len(prob.Model.Predictions) > 0 && prob.Design != "" {
 		if rep.Margins, err = margins(rep.Estimates, d, in, prob, ds, s.Margins); err != nil {
 			return nil, err
+		}
+		if rep.Margins == nil {
+			rep.Notes = append(rep.Notes, "Note: no marginal effects: the model has no regressors besides the intercept.")
 		}
 	}
 	return rep, nil

@@ -234,11 +234,38 @@ func TestAnalyticWeights(t *testing.T) {
 	}
 	e := rep.Estimates
 	for i, want := range ref["aw_ols_coef"] {
-		if !closeTo(e.Params[i], want, 1e-8) {
-			t.Errorf("%s: %v, R's lm %v", e.Labels[i], e.Params[i], want)
+		if !closeTo(e.Params[i], want, 1e-8) || !closeTo(e.SE[i], ref["aw_ols_se"][i], 1e-8) {
+			t.Errorf("%s: %v (SE %v), R's lm %v (%v)", e.Labels[i], e.Params[i], e.SE[i], want, ref["aw_ols_se"][i])
 		}
 	}
-	if e.Kind.String() != "OIM" {
-		t.Errorf("covariance %v under analytic weights, want OIM by default", e.Kind)
+}
+
+// TestFrequencyWeightsOLS checks least squares under frequency weights against the expanded
+// data: coefficients, classical and HC1 standard errors, R², adjusted R², F and N.
+func TestFrequencyWeightsOLS(t *testing.T) {
+	b := testbackend.Get(t)
+	f := readFrame(t, "testdata/weights/spector_w.csv")
+	x := expand(t, f, "fw")
+	for _, cov := range []stderr.Covariance{nil, stderr.Robust{}} {
+		spec := estimate.Spec{Model: "ols", Formula: "GPA ~ TUCE + PSI", Cov: cov}
+		ex, err := estimate.Fit(b, x, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.Weights = estimate.Weights{Kind: estimate.FrequencyWeights, Column: "fw"}
+		w, err := estimate.Fit(b, f, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs := [][2]float64{{w.OLS.R2, ex.OLS.R2}, {w.OLS.AdjR2, ex.OLS.AdjR2}, {w.OLS.F.Stat, ex.OLS.F.Stat}, {w.OLS.RootMSE, ex.OLS.RootMSE},
+			{float64(w.OLS.DFResid), float64(ex.OLS.DFResid)}}
+		for i := range w.Estimates.Params {
+			pairs = append(pairs, [2]float64{w.Estimates.Params[i], ex.Estimates.Params[i]}, [2]float64{w.Estimates.SE[i], ex.Estimates.SE[i]})
+		}
+		for _, p := range pairs {
+			if !closeTo(p[0], p[1], 1e-9) {
+				t.Errorf("%v: weighted %v, expanded data %v", w.Estimates.Kind, p[0], p[1])
+			}
+		}
 	}
 }

@@ -122,8 +122,8 @@ func durationPredictions(shape bool) []mlx.Prediction {
 }
 
 var (
-	weibullFamily     = &Family{Name: "weibull", Doc: "Weibull proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("weibull")}
-	exponentialFamily = &Family{Name: "exponential", Doc: "exponential proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("exponential")}
+	weibullFamily     = &Family{Name: "weibull", Doc: "Weibull proportional hazards, right censoring", Takes: TakesFailure, EForm: "Haz. ratio", Build: buildDuration("weibull")}
+	exponentialFamily = &Family{Name: "exponential", Doc: "exponential proportional hazards, right censoring", Takes: TakesFailure, EForm: "Haz. ratio", Build: buildDuration("exponential")}
 )
 
 // buildDuration checks positive durations and a 0/1 failure indicator, and starts at the
@@ -134,6 +134,7 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 			return nil, err
 		}
 		fail := make([]float64, len(d.Y))
+		var notes []string
 		if d.Failure != nil {
 			copy(fail, d.Failure)
 			if err := checkValues(d, name, "the failure indicator", fail, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
@@ -143,6 +144,7 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 			for i := range fail {
 				fail[i] = 1
 			}
+			notes = append(notes, "Note: no failure indicator given (Failure, -failure): every row is taken as a failure, none as censored.")
 		}
 		events, exposure := 0.0, 0.0
 		for i, t := range d.Y {
@@ -157,9 +159,13 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 		if j := interceptIndex(d.X); j >= 0 {
 			start[j] = math.Log(events / exposure)
 		}
+		var p *Problem
 		if name == "weibull" {
-			return matrixProblem(Weibull(k), mlx.Vector("t", d.Y), d, append(start, 1), mlx.Vector("d", fail)), nil
+			p = matrixProblem(Weibull(k), mlx.Vector("t", d.Y), d, append(start, 1), mlx.Vector("d", fail))
+		} else {
+			p = matrixProblem(Exponential(k), mlx.Vector("t", d.Y), d, start, mlx.Vector("d", fail))
 		}
-		return matrixProblem(Exponential(k), mlx.Vector("t", d.Y), d, start, mlx.Vector("d", fail)), nil
+		p.Notes = notes
+		return p, nil
 	}
 }
