@@ -29,8 +29,9 @@ type input struct {
 }
 
 // modelData maps the spec's columns onto the family's data roles: the response, the design
-// (without the intercept for a family that cannot identify one), the offset (or the log of
-// the exposure), the choice sets and the failure indicator.
+// (without the intercept for a family that cannot identify one), the offset (the formula's
+// offset terms plus Spec.Offset or the log of Spec.Exposure), the choice sets and the failure
+// indicator.
 func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error) {
 	lhs, _, _ := strings.Cut(s.Formula, "~")
 	data := &likelihoods.Data{Response: strings.TrimSpace(lhs), Y: d.Y, X: d.X, Names: d.Names, Rows: make([]int, len(d.Rows))}
@@ -50,7 +51,7 @@ func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error
 	}
 	switch {
 	case s.Offset != "":
-		data.Offset = d.Extra[s.Offset]
+		data.Offset = slices.Clone(d.Extra[s.Offset])
 	case s.Exposure != "":
 		exp := d.Extra[s.Exposure]
 		data.Offset = make([]float64, len(exp))
@@ -61,6 +62,17 @@ func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error
 			data.Offset[i] = math.Log(v)
 		}
 	}
+	// The formula's offset(...) terms add to Spec.Offset or the log of Spec.Exposure, as R
+	// adds glm's offset argument to them.
+	switch {
+	case d.Offset == nil:
+	case data.Offset == nil:
+		data.Offset = d.Offset
+	default:
+		for i, v := range d.Offset {
+			data.Offset[i] += v
+		}
+	}
 	if s.Group != "" {
 		data.Group = d.Extra[s.Group]
 	}
@@ -69,6 +81,24 @@ func modelData(fam *likelihoods.Family, s *Spec, d *frame.Design) (*input, error
 	}
 	return in, nil
 }
+
+// checkOffsets returns an error if the formula has offset terms and the family takes no
+// offset, naming the families that do.
+func checkOffsets(fam *likelihoods.Family, formula *frame.Formula) error {
+	offsets := formula.Offsets()
+	if len(offsets) == 0 || fam.Takes&likelihoods.TakesOffset != 0 {
+		return nil
+	}
+	var takers []string
+	for _, f := range likelihoods.Families() {
+		if f.Takes&likelihoods.TakesOffset != 0 {
+			takers = append(takers, f.Name)
+		}
+	}
+	return fmt.Errorf("estimate: %s takes no offset, but the formula has %s (models with an offset: %s)",
+		fam.Name, strings.Join(offsets, " + "), strings.Join(takers, ", "))
+}
+
 
 // columns returns the columns keep of x, in that order; x itself when keep is all of them.
 func columns(x *mat.Dense, keep []int) *mat.Dense {

@@ -114,6 +114,17 @@ func TestReferences(t *testing.T) {
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
+			// The exposure as an offset term of the formula, as R writes it.
+			name: "ships_poisson_exposure/formula", refs: []string{"ships_poisson_exposure.json"}, data: "ships.csv",
+			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79 + offset(log(service))", Cov: stderr.Cluster{}, Cluster: "ship"},
+			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
+		},
+		{
+			name: "ships_negbin2_exposure/formula", refs: []string{"ships_negbin2_exposure.json"}, data: "ships.csv",
+			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79 + offset(log(service))", Cov: stderr.Cluster{}, Cluster: "ship"},
+			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
+		},
+		{
 			name: "ships_poisson", refs: []string{"ships_poisson.json"}, data: "ships.csv",
 			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,

@@ -23,9 +23,12 @@ type Spec struct {
 	// probabilities do not depend on it.
 	Formula string
 	// Offset names a column that enters the linear index with coefficient 1 (poisson, nbreg).
+	// The formula may hold offsets too, as offset(log(t)) terms: they add to this one, as in
+	// R's glm.
 	Offset string
 	// Exposure names a column of positive exposures whose log is the offset (poisson, nbreg),
-	// Stata's exposure(). At most one of Offset and Exposure may be set.
+	// Stata's exposure(). At most one of Offset and Exposure may be set; the formula's
+	// offset terms add to either.
 	Exposure string
 	// Group names clogit's choice-set column: the rows of one choice set share its value.
 	Group string
@@ -171,6 +174,9 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	}
 	formula, err := frame.ParseFormula(s.Formula)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOffsets(fam, formula); err != nil {
 		return nil, err
 	}
 	var extra []string
