@@ -99,7 +99,6 @@ func checkOffsets(fam *likelihoods.Family, formula *frame.Formula) error {
 		fam.Name, strings.Join(offsets, " + "), strings.Join(takers, ", "))
 }
 
-
 // columns returns the columns keep of x, in that order; x itself when keep is all of them.
 func columns(x *mat.Dense, keep []int) *mat.Dense {
 	n, k := x.Dims()
