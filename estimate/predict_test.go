@@ -2,11 +2,13 @@ package estimate_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gomle/gomle/estimate"
+	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/internal/testbackend"
 )
 
@@ -113,5 +115,52 @@ func TestPredictOutcomesAndErrors(t *testing.T) {
 	}
 	if _, err := cl.Predict(); err == nil || !strings.Contains(err.Error(), "choice data") {
 		t.Errorf("clogit predictions: error %v, want one about choice data", err)
+	}
+}
+
+// TestPredictDuration checks a Weibull fit's survival, hazard and median predictions against
+// their closed forms in the linear index xb and the shape p: S(t) = exp(−e^xb t^p),
+// h(t) = p t^(p−1) e^xb, and S(median) = ½.
+func TestPredictDuration(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	n := 300
+	x, dur, fail := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		x[i] = r.NormFloat64()
+		// Weibull(p = 1.5) with hazard multiplier exp(0.2 + 0.6x): t = (E / e^η)^(1/p).
+		dur[i] = math.Pow(r.ExpFloat64()/math.Exp(0.2+0.6*x[i]), 1/1.5)
+		fail[i] = 1
+		if c := 2 * r.Float64(); c < dur[i] {
+			dur[i], fail[i] = c, 0
+		}
+	}
+	f, err := frame.New([]string{"t", "x", "died"}, [][]float64{dur, x, fail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "weibull", Formula: "t ~ x", Failure: "died"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rep.Predict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string][]float64{}
+	for _, c := range p.Columns {
+		cols[c.Name] = c.Values
+	}
+	shape := rep.Result.Estimates[2]
+	for i := range n {
+		xb := cols["xb"][i]
+		if s := math.Exp(-math.Exp(xb) * math.Pow(dur[i], shape)); math.Abs(cols["survival"][i]-s) > 1e-13 {
+			t.Fatalf("row %d: survival %v, closed form %v", i, cols["survival"][i], s)
+		}
+		if h := shape * math.Pow(dur[i], shape-1) * math.Exp(xb); math.Abs(cols["hazard"][i]-h) > 1e-12*h {
+			t.Fatalf("row %d: hazard %v, closed form %v", i, cols["hazard"][i], h)
+		}
+		if s := math.Exp(-math.Exp(xb) * math.Pow(cols["median time"][i], shape)); math.Abs(s-0.5) > 1e-13 {
+			t.Fatalf("row %d: S(median) = %v", i, s)
+		}
 	}
 }
