@@ -52,6 +52,10 @@ type Report struct {
 	Margins *stderr.Margins
 	// Notes are model-specific remarks printed under the table.
 	Notes []string
+
+	// in and prob are the model's data and problem, for predictions; nil for NLS.
+	in   *input
+	prob *likelihoods.Problem
 }
 
 // checkChoices checks the covariance, cluster column and confidence level of a spec before

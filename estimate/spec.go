@@ -248,7 +248,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		}
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
-		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes, Omitted: omitted}
+		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes, Omitted: omitted, in: in, prob: prob}
 	if cluster {
 		rep.Clusters = groupCodes(d.Extra[s.Cluster])
 		cov = stderr.Cluster{Groups: rep.Clusters}

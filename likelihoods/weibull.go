@@ -82,8 +82,9 @@ func duration(name string, k int, shape bool) *mlx.Model {
 //
 //	median = (log 2 · e^−η)^(1/p)
 //
-// the mean survival time Γ(1 + 1/p)·e^(−η/p), and the hazard at the observed time, p t^(p−1) e^η
-// (p = 1 for the exponential model).
+// the mean survival time Γ(1 + 1/p)·e^(−η/p), the hazard at the observed time, p t^(p−1) e^η,
+// and the survival probability at the observed time, S(t) = exp(−e^η t^p) (Stata's surv; p = 1
+// for the exponential model).
 func durationPredictions(shape bool) []mlx.Prediction {
 	// invP returns 1/p, or nil for the exponential model.
 	invP := func(p mlx.Params) *graph.Node {
@@ -117,6 +118,14 @@ func durationPredictions(shape bool) []mlx.Prediction {
 			shapeP := p.Scalar("p")
 			logT := graph.Log(d.Get("t"))
 			return graph.Exp(graph.Add(graph.Add(eta, graph.Log(shapeP)), graph.Mul(graph.AddScalar(shapeP, -1), logT)))
+		}},
+		{Name: "survival", Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+			eta := p.Index("beta")
+			logT := graph.Log(d.Get("t"))
+			if shape {
+				logT = graph.Mul(p.Scalar("p"), logT)
+			}
+			return graph.Exp(graph.Neg(graph.Exp(graph.Add(eta, logT))))
 		}},
 	}
 }
