@@ -21,6 +21,12 @@
 //
 // Only the command line reads them from text (-cov cluster:ship -method bhhh -level 90).
 //
+// The formula may carry the offset itself, as R writes it: "accident ~ yr_con + op_75_79 +
+// offset(log(service))" is the fit above with Exposure "service". Offset terms add to
+// Spec.Offset or to the log of Spec.Exposure (as R adds glm's offset argument); a model that
+// takes no offset (every one but poisson and nbreg) refuses them. Marginal effects hold the
+// offset at its values in the data, even where its expression uses a regressor.
+//
 // NLS fits a nonlinear regression whose mean is an expression over data columns and named
 // parameters, such as "y ~ b1*(1 - exp(-b2*x))"; its Cov may also be stderr.GaussNewton{}.
 //
@@ -28,7 +34,8 @@
 //
 // Every function returns an error that names what is wrong: an unknown model or column, a
 // covariance that does not fit the model (Gauss–Newton outside NLS, a cluster covariance without
-// its column), a confidence level outside (0, 1), a malformed formula, data a model cannot take (a non-binary response for
+// its column), a confidence level outside (0, 1), a malformed formula, an offset term for a
+// model without an offset, data a model cannot take (a non-binary response for
 // logit, negative counts, non-positive durations or exposures), a singular information matrix
 // (with the parameters involved). A fit that does not converge is not an error: the report
 // carries the optimizer's status and says so.

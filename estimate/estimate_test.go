@@ -127,6 +127,8 @@ func TestErrors(t *testing.T) {
 		{"unknown cluster column", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Cov: stderr.Cluster{}, Cluster: "shipp"}, "shipp"},
 		{"level above 1", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Level: 90}, "confidence level 90"},
 		{"offset and exposure", estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con", Offset: "service", Exposure: "service"}, "not both"},
+		{"offset term for logit", estimate.Spec{Model: "logit", Formula: "op_75_79 ~ yr_con + offset(log(service))"},
+			"estimate: logit takes no offset, but the formula has offset(log(service)) (models with an offset: nbreg, poisson)"},
 		{"tobit without limits", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con"}, "lower or an upper censoring limit"},
 		{"tobit limits reversed", estimate.Spec{Model: "tobit", Formula: "accident ~ yr_con", Options: likelihoods.Options{Lower: &ten, Upper: new(float64)}}, "must be below"},
 		{"clogit without group", estimate.Spec{Model: "clogit", Formula: "accident ~ yr_con"}, "choice-set column"},

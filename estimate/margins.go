@@ -31,13 +31,10 @@ func margins(est *stderr.Estimates, d *frame.Design, in *input, prob *likelihood
 			return nil, fmt.Errorf("estimate: %s has no prediction %q (predictions: %s)", m.Name, c.Predict, strings.Join(names, ", "))
 		}
 	}
-	// layout turns a design-shaped matrix into the model's design column, without the column
-	// the model leaves out.
+	// layout turns a design-shaped matrix into the model's design column, without the
+	// columns the model leaves out.
 	layout := func(x *mat.Dense) mlx.Column {
-		if in.dropped >= 0 {
-			x = dropColumn(x, in.dropped)
-		}
-		return prob.DesignColumn(x)
+		return prob.DesignColumn(columns(x, in.keep))
 	}
 	data := ds
 	if c.AtMeans && perAlternativeDesign(prob) {

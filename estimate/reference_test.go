@@ -114,6 +114,17 @@ func TestReferences(t *testing.T) {
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
 		},
 		{
+			// The exposure as an offset term of the formula, as R writes it.
+			name: "ships_poisson_exposure/formula", refs: []string{"ships_poisson_exposure.json"}, data: "ships.csv",
+			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79 + offset(log(service))", Cov: stderr.Cluster{}, Cluster: "ship"},
+			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
+		},
+		{
+			name: "ships_negbin2_exposure/formula", refs: []string{"ships_negbin2_exposure.json"}, data: "ships.csv",
+			spec:  estimate.Spec{Model: "nbreg", Formula: "accident ~ yr_con + op_75_79 + offset(log(service))", Cov: stderr.Cluster{}, Cluster: "ship"},
+			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
+		},
+		{
 			name: "ships_poisson", refs: []string{"ships_poisson.json"}, data: "ships.csv",
 			spec:  estimate.Spec{Model: "poisson", Formula: "accident ~ yr_con + op_75_79", Cov: stderr.Cluster{}, Cluster: "ship"},
 			names: map[string]string{"const": "Intercept"}, extra: shipsRows,
@@ -165,8 +176,10 @@ func TestReferences(t *testing.T) {
 			// and the equilibrated information test together. 1e-8 leaves room for the
 			// conditioning (an error of about cond(X)·ε ≈ 5e9·1e-16 relative); likelihoods'
 			// TestLongley reaches 1e-10 by fitting in standardized units.
+			// ML: the maximum-likelihood table; TestLeastSquares checks the least-squares one,
+			// the default, against NIST's SEs and R's lm directly.
 			name: "longley_ols", refs: []string{"longley_ols.json"}, data: "longley.csv",
-			spec:  estimate.Spec{Model: "ols", Formula: "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR"},
+			spec:  estimate.Spec{Model: "ols", Formula: "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", ML: true},
 			names: map[string]string{"const": "Intercept"},
 			// The log-likelihood is printed to 4 decimals: half a unit in the last place.
 			tol: tolerance{params: 1e-8, ll: 5e-5},

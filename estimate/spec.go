@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gomle/gomle/frame"
 	"github.com/gomle/gomle/likelihoods"
@@ -22,9 +23,12 @@ type Spec struct {
 	// probabilities do not depend on it.
 	Formula string
 	// Offset names a column that enters the linear index with coefficient 1 (poisson, nbreg).
+	// The formula may hold offsets too, as offset(log(t)) terms: they add to this one, as in
+	// R's glm.
 	Offset string
 	// Exposure names a column of positive exposures whose log is the offset (poisson, nbreg),
-	// Stata's exposure(). At most one of Offset and Exposure may be set.
+	// Stata's exposure(). At most one of Offset and Exposure may be set; the formula's
+	// offset terms add to either.
 	Exposure string
 	// Group names clogit's choice-set column: the rows of one choice set share its value.
 	Group string
@@ -40,6 +44,11 @@ type Spec struct {
 	// vce(cluster COLUMN). Fit fills in the cluster's groups from that column, on the rows it
 	// keeps. Any other stderr.Covariance is used as it is; stderr.GaussNewton{} is for NLS.
 	Cov stderr.Covariance
+	// Weights names a column of observation weights and their kind (frequency, sampling or
+	// analytic, Stata's fw, pw and aw); the zero value fits unweighted. Sampling weights make
+	// the default covariance Robust. A row with no weight is dropped, as for the model's own
+	// variables.
+	Weights Weights
 	// Cluster names the column whose values identify the clusters of Cov stderr.Cluster{}; a
 	// row with no value in it is dropped, as for the model's own variables. Empty for the
 	// other covariances.
@@ -54,6 +63,21 @@ type Spec struct {
 	Level float64
 	// Margins chooses the marginal effects reported for models that declare predictions.
 	Margins MarginsChoice
+	// EForm reports the coefficients of the linear index exponentiated, as Stata's eform
+	// options do: odds ratios (logit, clogit, ologit), relative-risk ratios (mlogit),
+	// incidence-rate ratios (poisson, nbreg) and hazard ratios (weibull, exponential). The
+	// table shows exp(b), the SE exp(b)·se(b) (delta method), b's z and p, and the exponentiated
+	// interval of b; the intercept is exponentiated too (the baseline odds, rate or hazard,
+	// as Stata 13 and later print _cons), ancillary parameters (nbreg's alpha, weibull's p,
+	// the cut points) are not. Report.Estimates stays on the linear scale and Report.Shown
+	// holds the table. A model without such ratios (Family.EForm empty: ols, probit, tobit,
+	// oprobit) returns an *OptionError.
+	EForm bool
+	// ML asks ols for its maximum-likelihood table: σ̂ = √(RSS/n), SEs from the inverse
+	// observed information, z statistics and normal intervals. By default ols reports least
+	// squares as R's lm and Stata's regress do (see OLSStats). Other models return an
+	// *OptionError.
+	ML bool
 	// Settings go to mlx.Fit. When Settings.Start is nil, Fit starts where Stata would, near
 	// the constant-only fit.
 	Settings mlx.Settings
@@ -70,6 +94,41 @@ type MarginsChoice struct {
 	AtMeans bool
 	// Off skips marginal effects.
 	Off bool
+}
+
+// OptionError reports an option of a Spec that does not apply to its model, or options that
+// contradict each other: a usage error, on which the command line exits with status 2.
+type OptionError struct {
+	// Model is the model's name, Option the option as the Spec field and flag name it.
+	Model, Option string
+	// Reason says why, and what applies instead.
+	Reason string
+}
+
+// Error names the model, the option and the reason.
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("estimate: %s does not take %s: %s", e.Model, e.Option, e.Reason)
+}
+
+// checkOptions returns an *OptionError for an option of s that its family does not take.
+func checkOptions(fam *likelihoods.Family, s Spec) error {
+	if s.EForm && fam.EForm == "" {
+		var takes []string
+		for _, f := range likelihoods.Families() {
+			if f.EForm != "" {
+				takes = append(takes, f.Name)
+			}
+		}
+		return &OptionError{Model: fam.Name, Option: "EForm (-eform)",
+			Reason: "exp of its coefficients is no odds, rate or hazard ratio; eform applies to " + strings.Join(takes, ", ")}
+	}
+	if s.ML && fam.Name != "ols" {
+		return &OptionError{Model: fam.Name, Option: "ML (-ml)", Reason: "its table is the maximum-likelihood one already; ML chooses between least squares and maximum likelihood for ols"}
+	}
+	if s.Margins.Off && (s.Margins.Predict != "" || s.Margins.AtMeans) {
+		return &OptionError{Model: fam.Name, Option: "Margins.Predict or AtMeans (-predict, -atmeans) with Margins.Off (-nomargins)", Reason: "they choose marginal effects that Off skips"}
+	}
+	return nil
 }
 
 // Models returns the model names Fit accepts, each with a one-line description, sorted.
@@ -89,6 +148,9 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOptions(fam, s); err != nil {
+		return nil, err
+	}
 	if f == nil {
 		return nil, fmt.Errorf("estimate: no data")
 	}
@@ -96,6 +158,10 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		return nil, fmt.Errorf("estimate: the Gauss–Newton covariance is for nonlinear regression (NLS), not %s", s.Model)
 	}
 	cluster, err := checkChoices(s.Cov, s.Cluster, s.Level)
+	if err != nil {
+		return nil, err
+	}
+	cov, err := s.Weights.check(s.Cov)
 	if err != nil {
 		return nil, err
 	}
@@ -110,14 +176,17 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range []string{s.Offset, s.Exposure, s.Failure} {
+	for _, c := range []string{s.Offset, s.Exposure, s.Failure, s.Weights.Column} {
 		if c != "" && f.IsText(c) {
 			_, err := f.Column(c) // the error quoting a text cell; Group and Cluster may be text
 			return nil, err
 		}
 	}
+	if err := checkOffsets(fam, formula); err != nil {
+		return nil, err
+	}
 	var extra []string
-	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster} {
+	for _, c := range []string{s.Offset, s.Exposure, s.Group, s.Failure, s.Cluster, s.Weights.Column} {
 		if c != "" && !slices.Contains(extra, c) {
 			extra = append(extra, c)
 		}
@@ -133,12 +202,27 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	omitted, err := in.omitCollinear(s.Model)
+	if err != nil {
+		return nil, err
+	}
 	if err := fam.Check(in.data, s.Options); err != nil {
 		return nil, err
 	}
 	prob, err := fam.Build(in.data, s.Options)
 	if err != nil {
 		return nil, err
+	}
+	if s.Weights.Column != "" {
+		if in.weights, err = s.Weights.column(d.Extra[s.Weights.Column], in.data.Rows); err != nil {
+			return nil, err
+		}
+		if rows := len(prob.Columns[0].Values); prob.Columns[0].Dims != nil {
+			rows = prob.Columns[0].Dims[0]
+		} else if rows != len(d.Y) {
+			return nil, fmt.Errorf("estimate: %s does not take weights: its observations are not the data's rows", s.Model)
+		}
+		prob.Columns = append(prob.Columns, *in.weights)
 	}
 	ds, err := mlx.NewDataset(prob.Columns...)
 	if err != nil {
@@ -155,7 +239,11 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes := prob.Notes
+	var notes []string
+	for _, name := range omitted {
+		notes = append(notes, fmt.Sprintf("Note: %s omitted because of collinearity.", name))
+	}
+	notes = append(notes, prob.Notes...)
 	if prob.CheckFit != nil {
 		note, err := prob.CheckFit(res)
 		if err != nil {
@@ -166,21 +254,35 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		}
 	}
 	rep := &Report{Spec: s, Formula: formula.String(), Design: d, Result: res, LLNull: math.NaN(), PseudoR2: math.NaN(),
-		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes}
-	cov := s.Cov
+		AIC: stderr.AIC(res), BIC: stderr.BIC(res), Notes: notes, Omitted: omitted, in: in, prob: prob}
 	if cluster {
 		rep.Clusters = groupCodes(d.Extra[s.Cluster])
 		cov = stderr.Cluster{Groups: rep.Clusters}
 	}
-	if rep.Estimates, err = covariance(res, cov, s.Level); err != nil {
+	if s.Model == "ols" && !s.ML {
+		rep.Estimates, rep.OLS, err = leastSquares(res, in.data.X, in.data.Y, in.data.Names, cov, s.Level)
+	} else {
+		rep.Estimates, err = covariance(res, cov, s.Level)
+	}
+	if err != nil {
 		return nil, err
+	}
+	if rep.Shown, err = shown(rep.Estimates, fam, s, rep.OLS != nil); err != nil {
+		return nil, err
+	}
+	if s.EForm {
+		rep.Notes = append(rep.Notes, eformNote(fam.EForm, in.data.Names, len(rep.Shown.Params) > countTrue(rep.Shown.Exponentiated)))
 	}
 	if res.Status.Converged() {
 		ll, params, ok, err := nullModel(b, fam, prob, in, s, res)
-		if err != nil {
+		switch {
+		case err != nil:
 			return nil, fmt.Errorf("estimate: the null model: %w", err)
-		}
-		if ok {
+		case !ok:
+			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: without an intercept the model has no intercept-only null model to compare with.")
+		case len(res.Estimates) <= params:
+			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: the model has no slopes.")
+		default:
 			rep.LLNull = ll
 			if rep.LR, err = stderr.LikelihoodRatioStat(ll, res.LogLike, len(res.Estimates)-params); err != nil {
 				return nil, err
@@ -193,6 +295,9 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if !s.Margins.Off && len(prob.Model.Predictions) > 0 && prob.Design != "" {
 		if rep.Margins, err = margins(rep.Estimates, d, in, prob, ds, s.Margins); err != nil {
 			return nil, err
+		}
+		if rep.Margins == nil {
+			rep.Notes = append(rep.Notes, "Note: no marginal effects: the model has no regressors besides the intercept.")
 		}
 	}
 	return rep, nil

@@ -59,6 +59,12 @@ func evalDual(n *node, vars map[string][]float64, wrt string) (v, d []float64) {
 		f := functions[n.name]
 		return apply1(a, f.eval), apply2(da, apply1(a, f.deriv), chain)
 	}
+	if isComparison(n.kind) || n.kind == kindAnd || n.kind == kindOr {
+		// A step function: its derivative is 0 wherever it is defined (everywhere but where
+		// the operands are equal, for a comparison).
+		v = eval(n, vars)
+		return v, make([]float64, len(v))
+	}
 	a, da := evalDual(n.args[0], vars, wrt)
 	b, db := evalDual(n.args[1], vars, wrt)
 	mul := func(x, y float64) float64 { return x * y }

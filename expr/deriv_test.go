@@ -15,6 +15,9 @@ func TestDerivative(t *testing.T) {
 	cases := []string{
 		"x", "3", "-x", "x + z", "x - 2*z", "x*z", "x/z", "z/x", "x^2", "x^z", "2^x", "(x - 5)^3",
 		"log(x + 0.1)", "exp(x*z)", "sqrt(x)", "sin(x)", "cos(x)", "atan(x*z)", "log(popul) + x",
+		// A comparison is a step: derivative 0 away from the step (none of xs is at 2), so
+		// x*(x > 2) has derivative x > 2.
+		"x > 2", "x*(x > 2)", "(x <= 2)*z + x", "(x > 1) & (z < 1)",
 	}
 	for _, src := range cases {
 		e, err := expr.Parse(src)

@@ -6,14 +6,23 @@
 // or a transformed formula term, such as log(popul + 0.1).
 //
 // An expression is made of numbers (12, 0.5, .5, 1e-4, 2.5E+3), identifiers
-// ([A-Za-z_][A-Za-z0-9_.]*), the binary operators + - * / and ^ (** is accepted for ^), unary
-// minus and plus, parentheses, and calls of the one-argument functions atan, cos, exp, log
-// (natural), sin and sqrt. Precedence, from the tightest:
+// ([A-Za-z_][A-Za-z0-9_.]*), the binary operators + - * / and ^ (** is accepted for ^), the
+// comparisons < <= > >= == !=, the logical operators & and |, unary minus and plus,
+// parentheses, and calls of the one-argument functions atan, cos, exp, log (natural), sin and
+// sqrt. Precedence, from the tightest, as in R:
 //
-//	^  **        right-associative: a^b^c = a^(b^c)
-//	unary - +    binds looser than ^: -x^2 = -(x^2), but 2^-x = 2^(-x)
-//	*  /         left-associative
-//	+  -         left-associative
+//	^  **                  right-associative: a^b^c = a^(b^c)
+//	unary - +              binds looser than ^: -x^2 = -(x^2), but 2^-x = 2^(-x)
+//	*  /                   left-associative
+//	+  -                   left-associative
+//	<  <=  >  >=  ==  !=   do not chain: a < b < c is an error, write (a < b) & (b < c)
+//	&                      left-associative
+//	|                      left-associative
+//
+// A comparison is 1 where it holds and 0 elsewhere, so x*(x > 3) is x above 3 and 0 below;
+// & and | take any number but 0 as true and also give 1 or 0. All three give NaN where an
+// operand is NaN, as R gives NA. Their derivative is 0 (Derivative treats them as constant
+// steps, the jump itself has no derivative).
 //
 // Parse builds an Expr. Eval evaluates it element by element on the host, over float64 columns.
 // Fold computes it in another representation: package exprgraph uses it to build the same

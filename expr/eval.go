@@ -93,8 +93,45 @@ func binaryFunc(k kind) func(x, y float64) float64 {
 		return func(x, y float64) float64 { return x * y }
 	case kindDiv:
 		return func(x, y float64) float64 { return x / y }
+	case kindPow:
+		return math.Pow
 	}
-	return math.Pow
+	return logical(k)
+}
+
+// logical returns the host function of a comparison, & or |: 1 for true and 0 for false, and
+// NaN when an operand is NaN (R's NA). & and | take every number but 0 as true.
+func logical(k kind) func(x, y float64) float64 {
+	var test func(x, y float64) bool
+	switch k {
+	case kindLt:
+		test = func(x, y float64) bool { return x < y }
+	case kindLe:
+		test = func(x, y float64) bool { return x <= y }
+	case kindGt:
+		test = func(x, y float64) bool { return x > y }
+	case kindGe:
+		test = func(x, y float64) bool { return x >= y }
+	case kindEq:
+		test = func(x, y float64) bool { return x == y }
+	case kindNe:
+		test = func(x, y float64) bool { return x != y }
+	case kindAnd:
+		test = func(x, y float64) bool { return x != 0 && y != 0 }
+	case kindOr:
+		test = func(x, y float64) bool { return x != 0 || y != 0 }
+	default:
+		panic(fmt.Sprintf("expr: no host function for the node kind %d", k))
+	}
+	return func(x, y float64) float64 {
+		switch {
+		case math.IsNaN(x) || math.IsNaN(y):
+			return math.NaN()
+		case test(x, y):
+			return 1
+		}
+		return 0
+	}
 }
 
 // apply1 returns f applied to each element of a, in a new slice.

@@ -24,15 +24,29 @@ const (
 	kindDiv              // a / b
 	kindPow              // a ^ b
 	kindCall             // f(a)
+	kindLt               // a < b
+	kindLe               // a <= b
+	kindGt               // a > b
+	kindGe               // a >= b
+	kindEq               // a == b
+	kindNe               // a != b
+	kindAnd              // a & b
+	kindOr               // a | b
 )
+
+// isComparison reports whether k is one of < <= > >= == !=.
+func isComparison(k kind) bool { return kindLt <= k && k <= kindNe }
 
 // Precedence levels, used by String to decide where parentheses are needed.
 const (
-	precAdd   = 1 // + -
-	precMul   = 2 // * /
-	precUnary = 3 // unary -
-	precPow   = 4 // ^
-	precAtom  = 5 // numbers, variables, calls
+	precOr    = 1 // |
+	precAnd   = 2 // &
+	precCmp   = 3 // < <= > >= == !=
+	precAdd   = 4 // + -
+	precMul   = 5 // * /
+	precUnary = 6 // unary -
+	precPow   = 7 // ^
+	precAtom  = 8 // numbers, variables, calls
 )
 
 // node is one node of an expression tree.
@@ -78,6 +92,14 @@ func (e *Expr) String() string {
 
 // prec returns the precedence level of n's operator.
 func prec(n *node) int {
+	switch {
+	case n.kind == kindOr:
+		return precOr
+	case n.kind == kindAnd:
+		return precAnd
+	case isComparison(n.kind):
+		return precCmp
+	}
 	switch n.kind {
 	case kindAdd, kindSub:
 		return precAdd
@@ -119,20 +141,27 @@ func write(b *strings.Builder, n *node) {
 	default:
 		l, r := n.args[0], n.args[1]
 		p := prec(n)
-		writeParen(b, l, prec(l) < p)
+		// Comparisons do not chain, so a comparison operand of a comparison keeps its
+		// parentheses on either side.
+		writeParen(b, l, prec(l) < p || (p == precCmp && prec(l) == p))
 		switch n.kind {
-		case kindAdd:
-			b.WriteString(" + ")
-		case kindSub:
-			b.WriteString(" - ")
 		case kindMul:
 			b.WriteByte('*')
 		case kindDiv:
 			b.WriteByte('/')
+		default:
+			b.WriteString(" " + symbols[n.kind] + " ")
 		}
 		// Left-associative: a right operand of the same level keeps its parentheses.
 		writeParen(b, r, prec(r) <= p)
 	}
+}
+
+// symbols are the binary operators' symbols.
+var symbols = map[kind]string{
+	kindAdd: "+", kindSub: "-", kindMul: "*", kindDiv: "/", kindPow: "^",
+	kindLt: "<", kindLe: "<=", kindGt: ">", kindGe: ">=", kindEq: "==", kindNe: "!=",
+	kindAnd: "&", kindOr: "|",
 }
 
 // writeParen writes n, in parentheses when paren is true.

@@ -9,27 +9,34 @@ const (
 	Mul               // a * b
 	Div               // a / b
 	Pow               // a ^ b
+	Lt                // a < b: 1 if true, 0 if false, NaN if a or b is NaN (so for all six comparisons)
+	Le                // a <= b
+	Gt                // a > b
+	Ge                // a >= b
+	Eq                // a == b
+	Ne                // a != b
+	And               // a & b: 1 if neither is 0, else 0; NaN if a or b is NaN
+	Or                // a | b: 1 if either is not 0, else 0; NaN if a or b is NaN
 )
 
-// String returns the operator's symbol: "+", "-", "*", "/" or "^".
+// String returns the operator's symbol: "+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==",
+// "!=", "&" or "|".
 func (op Op) String() string {
-	switch op {
-	case Add:
-		return "+"
-	case Sub:
-		return "-"
-	case Mul:
-		return "*"
-	case Div:
-		return "/"
-	case Pow:
-		return "^"
+	for k, o := range ops {
+		if o == op {
+			return symbols[k]
+		}
 	}
 	return "Op(?)"
 }
 
+// Logical reports whether op is a comparison, & or |: its value is 1, 0 or NaN, and its
+// derivative is 0.
+func (op Op) Logical() bool { return Lt <= op && op <= Or }
+
 // ops maps the kinds of binary nodes to their Op.
-var ops = map[kind]Op{kindAdd: Add, kindSub: Sub, kindMul: Mul, kindDiv: Div, kindPow: Pow}
+var ops = map[kind]Op{kindAdd: Add, kindSub: Sub, kindMul: Mul, kindDiv: Div, kindPow: Pow,
+	kindLt: Lt, kindLe: Le, kindGt: Gt, kindGe: Ge, kindEq: Eq, kindNe: Ne, kindAnd: And, kindOr: Or}
 
 // Folder computes an expression in another representation T, such as a node of a GoMLX graph
 // (package exprgraph). Fold calls its methods from the leaves up.
@@ -45,7 +52,7 @@ type Folder[T any] interface {
 	// constant: Fold folds those.
 	Call(fn string, a T) T
 	// Binary returns a op b. At most one operand is a constant (a result of Const): Fold folds
-	// the others.
+	// the others. For the logical operators (Op.Logical) it returns 1, 0 or NaN, as Eval does.
 	Binary(op Op, a, b T) T
 }
 

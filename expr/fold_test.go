@@ -55,6 +55,14 @@ func (scalars) Binary(op expr.Op, a, b float64) float64 {
 		return a * b
 	case expr.Div:
 		return a / b
+	case expr.Gt:
+		if math.IsNaN(a) || math.IsNaN(b) {
+			return math.NaN()
+		}
+		if a > b {
+			return 1
+		}
+		return 0
 	}
 	return math.Pow(a, b)
 }
@@ -76,6 +84,8 @@ func TestFold(t *testing.T) {
 		{"(x + 1) - -(2 - 3)", "(- (+ x #1) #1)"},
 		{"x + x*x", "(+ x (* x x))"},
 		{"log(0)*x", "(* #-Inf x)"},
+		{"x > 2 - 1", "(> x #1)"},
+		{"x*(3 > 2)", "(* x #1)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
@@ -106,10 +116,14 @@ func TestFold(t *testing.T) {
 
 func TestOpString(t *testing.T) {
 	var b strings.Builder
-	for _, op := range []expr.Op{expr.Add, expr.Sub, expr.Mul, expr.Div, expr.Pow, 0} {
-		b.WriteString(op.String())
+	for _, op := range []expr.Op{expr.Add, expr.Sub, expr.Mul, expr.Div, expr.Pow, expr.Lt, expr.Le, expr.Gt,
+		expr.Ge, expr.Eq, expr.Ne, expr.And, expr.Or, 0} {
+		b.WriteString(op.String() + " ")
 	}
-	if got, want := b.String(), "+-*/^Op(?)"; got != want {
+	if got, want := b.String(), "+ - * / ^ < <= > >= == != & | Op(?) "; got != want {
 		t.Errorf("operators print as %q, want %q", got, want)
+	}
+	if expr.Pow.Logical() || !expr.Lt.Logical() || !expr.Or.Logical() {
+		t.Errorf("Logical: Pow %v, Lt %v, Or %v; want false, true, true", expr.Pow.Logical(), expr.Lt.Logical(), expr.Or.Logical())
 	}
 }

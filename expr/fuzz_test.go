@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"b1*(1-exp(-b2*x))", "log(popul + 0.1)", "-x^2", "2^-x**3", "((a))", "1e-4 + .5 - 2.5E+3",
 		"atan(sin(cos(sqrt(x))))", "a/b/c - (d - e)", "--+-x", "exp(", "1e", ")", "x y", "f(x)",
+		"x > 3 & y <= 2 | z != 1", "(a == b) >= -c", "a < b < c", "x = 1", "a && b", "!x",
 	} {
 		f.Add(s)
 	}

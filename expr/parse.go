@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,7 +45,7 @@ const (
 	tokEOF   tokKind = iota
 	tokNum           // a number
 	tokIdent         // an identifier
-	tokOp            // one of + - * / ^ ( ) , where ** is read as ^
+	tokOp            // one of + - * / ^ ( ) , < <= > >= == != & |, where ** is read as ^
 )
 
 // token is one lexical token.
@@ -107,7 +108,17 @@ func lex(s string) ([]token, error) {
 		case c == '*' && i+1 < len(s) && s[i+1] == '*':
 			toks = append(toks, token{kind: tokOp, text: "^", pos: i})
 			i += 2
-		case strings.IndexByte("+-*/^(),", c) >= 0:
+		case i+1 < len(s) && slices.Contains([]string{"<=", ">=", "==", "!="}, s[i:i+2]):
+			toks = append(toks, token{kind: tokOp, text: s[i : i+2], pos: i})
+			i += 2
+		case (c == '&' || c == '|') && i+1 < len(s) && s[i+1] == c:
+			return nil, &SyntaxError{Offset: i, Msg: fmt.Sprintf("unexpected %q", s[i:i+2]),
+				Hint: fmt.Sprintf("use %c, which works row by row", c)}
+		case c == '=':
+			return nil, &SyntaxError{Offset: i, Msg: `unexpected "="`, Hint: "compare with =="}
+		case c == '!':
+			return nil, &SyntaxError{Offset: i, Msg: `unexpected "!"`, Hint: "negation is not supported; write x == 0 for not x"}
+		case strings.IndexByte("+-*/^(),<>&|", c) >= 0:
 			toks = append(toks, token{kind: tokOp, text: s[i : i+1], pos: i})
 			i++
 		default:
@@ -180,7 +191,7 @@ func Parse(s string) (*Expr, error) {
 			Hint: "expected a number, a variable or a function call"}
 	}
 	p := &parser{toks: toks}
-	root, err := p.sum()
+	root, err := p.or()
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +235,72 @@ func (p *parser) enter(pos int) error {
 }
 
 func (p *parser) leave() { p.depth-- }
+
+// or parses: and ("|" and)*.
+func (p *parser) or() (*node, error) {
+	left, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("|") {
+		op := p.next()
+		right, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		left = &node{kind: kindOr, args: []*node{left, right}, pos: op.pos}
+	}
+	return left, nil
+}
+
+// and parses: comparison ("&" comparison)*.
+func (p *parser) and() (*node, error) {
+	left, err := p.comparison()
+	if err != nil {
+		return nil, err
+	}
+	for p.isOp("&") {
+		op := p.next()
+		right, err := p.comparison()
+		if err != nil {
+			return nil, err
+		}
+		left = &node{kind: kindAnd, args: []*node{left, right}, pos: op.pos}
+	}
+	return left, nil
+}
+
+// comparisons maps the comparison operators to their kinds.
+var comparisons = map[string]kind{"<": kindLt, "<=": kindLe, ">": kindGt, ">=": kindGe, "==": kindEq, "!=": kindNe}
+
+// comparison parses: sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?. Comparisons do
+// not chain, as in R: a < b < c is an error.
+func (p *parser) comparison() (*node, error) {
+	left, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	if t.kind != tokOp || !isComparisonOp(t.text) {
+		return left, nil
+	}
+	p.next()
+	right, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	if u := p.peek(); u.kind == tokOp && isComparisonOp(u.text) {
+		return nil, &SyntaxError{Offset: u.pos, Msg: "unexpected " + u.describe(),
+			Hint: "comparisons do not chain: write (a < b) & (b < c)"}
+	}
+	return &node{kind: comparisons[t.text], args: []*node{left, right}, pos: t.pos}, nil
+}
+
+// isComparisonOp reports whether op is the text of a comparison operator.
+func isComparisonOp(op string) bool {
+	_, ok := comparisons[op]
+	return ok
+}
 
 // sum parses: product (("+" | "-") product)*.
 func (p *parser) sum() (*node, error) {
@@ -317,7 +394,7 @@ func (p *parser) primary() (*node, error) {
 	case t.kind == tokIdent:
 		return &node{kind: kindVar, name: t.text, pos: t.pos}, nil
 	case t.kind == tokOp && t.text == "(":
-		x, err := p.sum()
+		x, err := p.or()
 		if err != nil {
 			return nil, err
 		}
@@ -355,7 +432,7 @@ func (p *parser) call(name token) (*node, error) {
 	var args []*node
 	if !p.isOp(")") {
 		for {
-			a, err := p.sum()
+			a, err := p.or()
 			if err != nil {
 				return nil, err
 			}

@@ -38,12 +38,15 @@ type Design struct {
 	// Factor gives, for each column of X, the C() term whose dummy it is ("C(g)"), or "" for
 	// every other column, interactions with a factor included.
 	Factor []string
+	// Offset is the sum of the formula's offset(...) terms, one value per kept row, which
+	// enters a model's linear index with coefficient 1; nil when the formula has none.
+	Offset []float64
 
 	// What Derivative and At need to evaluate the formula again on the kept rows.
 	formula *Formula
 	vars    map[string][]float64 // the formula's variables on the kept rows
 	levels  map[string][]float64 // each C() factor's levels (by label), as found on the kept rows
-	full    int                  // the term coded in full (see Design), or −1
+	full    [][]bool             // for each term and each of its factors, whether a C() factor is coded in full
 }
 
 // Design evaluates the formula on the frame, after dropping every row that has a missing
@@ -52,10 +55,21 @@ type Design struct {
 //
 // The levels of a C() factor are the distinct values of its column in the kept rows, in
 // increasing order; the reference level is the smallest, or the one given with Treatment,
-// which must be one of them. A C() factor gives one dummy column per other level. In an
-// interaction a:b, the columns of a vary fastest. In a formula without an intercept, the
-// first C() term that is not an interaction has one dummy per level, labelled "C(g)[2]", as in
-// R and patsy, so that the model still contains the constant.
+// which must be one of them. In an interaction a:b, the columns of a vary fastest.
+//
+// A C() factor of a term is coded as R codes it: by treatment contrasts, one dummy column per
+// level other than the reference ("C(g)[T.2]"), when the term without that factor (its
+// margin) is also a term of the formula, and by one dummy per level ("C(g)[1]", "C(g)[2]",
+// ...) when it is not, so that the columns of the term span what the margin leaves out. The
+// margin of a main effect is the intercept: in a formula without one, the first C() main
+// effect is coded in full, so that the model still contains the constant, and later ones by
+// contrasts. So y ~ C(g):x has one slope per level of g, "C(g)[1]:x", "C(g)[2]:x", ..., and
+// y ~ x + C(g):x has x and a difference of slopes per non-reference level, "C(g)[T.2]:x", ....
+// (R's own test looks for an earlier term that contains the margin; both agree whenever the
+// margins come first, as R orders them.)
+//
+// The offset terms are evaluated like numeric terms and summed into Design.Offset; their
+// columns take part in the listwise deletion.
 //
 // A text column (see Frame.IsText) is a factor whose levels are its texts in byte order,
 // labelled by name: "C(race)[T.white]", or "race[T.white]" when the formula names the column
@@ -124,17 +138,25 @@ func (fr *Frame) Design(f *Formula, extra ...string) (*Design, error) {
 	}
 	d.Y = y
 
+	for _, fa := range f.offsets {
+		v, err := numeric(fa, vars, rows, n)
+		if err != nil {
+			return nil, fmt.Errorf("frame: the offset %s", err)
+		}
+		if d.Offset == nil {
+			d.Offset = make([]float64, n)
+		}
+		for i, x := range v {
+			d.Offset[i] += x
+		}
+	}
+
 	if f.intercept {
 		d.Names = append(d.Names, "Intercept")
 		d.Vars = append(d.Vars, nil)
 		d.Factor = append(d.Factor, "")
 	}
-	// Without an intercept, the first C() main effect is coded in full, one dummy per level,
-	// so that the model still spans the constant (as R and patsy do).
-	d.full = -1
-	if !f.intercept {
-		d.full = slices.IndexFunc(f.terms, func(t term) bool { return len(t.factors) == 1 && t.factors[0].e == nil })
-	}
+	d.full = f.fullCoding()
 	cols, _, err := d.columns(vars, "", true)
 	if err != nil {
 		return nil, err
@@ -170,7 +192,7 @@ func (d *Design) columns(vars map[string][]float64, wrt string, record bool) (co
 		}
 	}
 	for k, t := range f.terms {
-		names, tcols, tderivs, err := t.columns(vars, d.Rows, n, k == d.full, d.levels, wrt)
+		names, tcols, tderivs, err := t.columns(vars, d.Rows, n, d.full[k], d.levels, wrt)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -222,11 +244,40 @@ func finite(label string, names []string, v []float64, vars map[string][]float64
 	return nil
 }
 
+// fullCoding returns, for each term and each of its factors, whether the factor is a C()
+// factor coded in full, one dummy per level, rather than by treatment contrasts: when the term
+// without it (its margin) is not a term of the formula, the margin of a main effect being the
+// intercept, or an earlier C() main effect coded in full (see Frame.Design).
+func (f *Formula) fullCoding() [][]bool {
+	keys := map[string]bool{}
+	for _, t := range f.terms {
+		keys[t.key()] = true
+	}
+	constant := f.intercept
+	full := make([][]bool, len(f.terms))
+	for k, t := range f.terms {
+		full[k] = make([]bool, len(t.factors))
+		for j, fa := range t.factors {
+			switch {
+			case fa.e != nil:
+			case len(t.factors) == 1:
+				full[k][j] = !constant
+				constant = true
+			default:
+				margin := term{factors: slices.Delete(slices.Clone(t.factors), j, j+1)}
+				full[k][j] = !keys[margin.key()]
+			}
+		}
+	}
+	return full
+}
+
 // columns evaluates a term over the kept rows: its column labels, values and, if wrt is not
 // empty, derivatives with respect to the variable wrt (by the product rule over the term's
-// factors). full asks for the full coding of a categorical factor and levels holds the levels
-// of categorical factors, filled in on first sight (see factor.columns).
-func (t term) columns(vars map[string][]float64, rows []int, n int, full bool, levels map[string][]float64, wrt string) ([]string, [][]float64, [][]float64, error) {
+// factors). full says which of its categorical factors are coded in full (fullCoding) and
+// levels holds the levels of categorical factors, filled in on first sight (see
+// factor.columns).
+func (t term) columns(vars map[string][]float64, rows []int, n int, full []bool, levels map[string][]float64, wrt string) ([]string, [][]float64, [][]float64, error) {
 	// Start from the empty product, one column of ones with an empty label, and multiply in
 	// each factor's columns, the earlier factors varying fastest.
 	labels := []string{""}
@@ -239,8 +290,8 @@ func (t term) columns(vars map[string][]float64, rows []int, n int, full bool, l
 	if wrt != "" {
 		derivs = [][]float64{make([]float64, n)}
 	}
-	for _, fa := range t.factors {
-		flabels, fcols, fderivs, err := fa.columns(vars, rows, n, full, levels, wrt)
+	for j, fa := range t.factors {
+		flabels, fcols, fderivs, err := fa.columns(vars, rows, n, full[j], levels, wrt)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("frame: the term %w", err)
 		}
@@ -381,7 +432,7 @@ func tooBig(label string, rows, cols int) error {
 		"is C() applied to a continuous column?", label, rows, cols, maxDesignCells)
 }
 
-// Variables returns the variables the formula's terms use (not the response), in the order
+// Variables returns the variables the formula's terms use (not the response or the offsets), in the order
 // they first appear: those entered through C() as factors, the others as continuous. A
 // variable used both ways is a factor.
 func (d *Design) Variables() (continuous, factors []string) {

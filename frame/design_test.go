@@ -75,17 +75,31 @@ func TestDesign(t *testing.T) {
 		x       [][]float64 // the expected rows of X, worked out by hand from smallFrame
 		y       []float64   // the expected response
 	}{
+		// R's model.matrix(y ~ x + g + x:g + g:h) has the same columns: g:h is coded with
+		// a dummy for every level of g, since C(h), the margin of C(g) in it, is no term.
 		{"dummies and interactions", "y ~ x + C(g) + x:C(g) + C(g):C(h)",
 			[]string{"Intercept", "x", "C(g)[T.2]", "C(g)[T.3]", "x:C(g)[T.2]", "x:C(g)[T.3]",
-				"C(g)[T.2]:C(h)[T.1]", "C(g)[T.3]:C(h)[T.1]"},
+				"C(g)[1]:C(h)[T.1]", "C(g)[2]:C(h)[T.1]", "C(g)[3]:C(h)[T.1]"},
 			[][]float64{
-				{1, 0.5, 1, 0, 0.5, 0, 1, 0}, // g=2, h=1
-				{1, 1, 0, 0, 0, 0, 0, 0},     // g=1, the reference
-				{1, 2, 0, 1, 0, 2, 0, 0},     // g=3, h=0
-				{1, 4, 0, 0, 0, 0, 0, 0},     // g=1
-				{1, 8, 1, 0, 8, 0, 0, 0},     // g=2, h=0
-				{1, 16, 0, 1, 0, 16, 0, 1},   // g=3, h=1
+				{1, 0.5, 1, 0, 0.5, 0, 0, 1, 0}, // g=2, h=1
+				{1, 1, 0, 0, 0, 0, 1, 0, 0},     // g=1, the reference, h=1
+				{1, 2, 0, 1, 0, 2, 0, 0, 0},     // g=3, h=0
+				{1, 4, 0, 0, 0, 0, 1, 0, 0},     // g=1, h=1
+				{1, 8, 1, 0, 8, 0, 0, 0, 0},     // g=2, h=0
+				{1, 16, 0, 1, 0, 16, 0, 0, 1},   // g=3, h=1
 			}, y},
+		{"a slope for every level", "y ~ C(g):x",
+			[]string{"Intercept", "C(g)[1]:x", "C(g)[2]:x", "C(g)[3]:x"},
+			[][]float64{{1, 0, 0.5, 0}, {1, 1, 0, 0}, {1, 0, 0, 2}, {1, 4, 0, 0}, {1, 0, 8, 0}, {1, 0, 0, 16}}, y},
+		{"differences of slopes", "y ~ x + C(g):x",
+			[]string{"Intercept", "x", "C(g)[T.2]:x", "C(g)[T.3]:x"},
+			[][]float64{{1, 0.5, 0.5, 0}, {1, 1, 0, 0}, {1, 2, 0, 2}, {1, 4, 0, 0}, {1, 8, 8, 0}, {1, 16, 0, 16}}, y},
+		{"the margin may come later", "y ~ C(g):x + x",
+			[]string{"Intercept", "C(g)[T.2]:x", "C(g)[T.3]:x", "x"},
+			[][]float64{{1, 0.5, 0, 0.5}, {1, 0, 0, 1}, {1, 0, 2, 2}, {1, 0, 0, 4}, {1, 8, 0, 8}, {1, 0, 16, 16}}, y},
+		{"no intercept, a numeric margin", "y ~ x + C(g):x - 1",
+			[]string{"x", "C(g)[T.2]:x", "C(g)[T.3]:x"},
+			[][]float64{{0.5, 0.5, 0}, {1, 0, 0}, {2, 0, 2}, {4, 0, 0}, {8, 8, 0}, {16, 0, 16}}, y},
 		{"reference level, functions and I()", "y ~ C(g, Treatment(3)) + log(x) + I(x^2)",
 			[]string{"Intercept", "C(g, Treatment(3))[T.1]", "C(g, Treatment(3))[T.2]", "log(x)", "I(x^2)"},
 			[][]float64{
@@ -109,21 +123,39 @@ func TestDesign(t *testing.T) {
 				{0, 1, 0, 0, 8},
 				{0, 0, 1, 1, 16},
 			}, y},
-		{"two factors: the first varies fastest", "y ~ C(g):C(k)",
-			[]string{"Intercept", "C(g)[T.2]:C(k)[T.1]", "C(g)[T.3]:C(k)[T.1]", "C(g)[T.2]:C(k)[T.2]", "C(g)[T.3]:C(k)[T.2]"},
+		// R's model.matrix(y ~ g*k) has the same columns in the same order.
+		{"two factors crossed: the first varies fastest", "y ~ C(g)*C(k)",
+			[]string{"Intercept", "C(g)[T.2]", "C(g)[T.3]", "C(k)[T.1]", "C(k)[T.2]",
+				"C(g)[T.2]:C(k)[T.1]", "C(g)[T.3]:C(k)[T.1]", "C(g)[T.2]:C(k)[T.2]", "C(g)[T.3]:C(k)[T.2]"},
 			[][]float64{
-				{1, 0, 0, 0, 0}, // g=2, k=0
-				{1, 0, 0, 0, 0}, // g=1
-				{1, 0, 0, 0, 1}, // g=3, k=2
-				{1, 0, 0, 0, 0}, // g=1
-				{1, 1, 0, 0, 0}, // g=2, k=1
-				{1, 0, 0, 0, 1}, // g=3, k=2
+				{1, 1, 0, 0, 0, 0, 0, 0, 0}, // g=2, k=0
+				{1, 0, 0, 1, 0, 0, 0, 0, 0}, // g=1, k=1
+				{1, 0, 1, 0, 1, 0, 0, 0, 1}, // g=3, k=2
+				{1, 0, 0, 0, 0, 0, 0, 0, 0}, // g=1, k=0
+				{1, 1, 0, 1, 0, 1, 0, 0, 0}, // g=2, k=1
+				{1, 0, 1, 0, 1, 0, 0, 0, 1}, // g=3, k=2
+			}, y},
+		// R's model.matrix(y ~ h:k) codes both in full: neither margin is a term.
+		{"two factors without margins", "y ~ C(h):C(k)",
+			[]string{"Intercept", "C(h)[0]:C(k)[0]", "C(h)[1]:C(k)[0]", "C(h)[0]:C(k)[1]", "C(h)[1]:C(k)[1]",
+				"C(h)[0]:C(k)[2]", "C(h)[1]:C(k)[2]"},
+			[][]float64{
+				{1, 0, 1, 0, 0, 0, 0}, // h=1, k=0
+				{1, 0, 0, 0, 1, 0, 0}, // h=1, k=1
+				{1, 0, 0, 0, 0, 1, 0}, // h=0, k=2
+				{1, 0, 1, 0, 0, 0, 0}, // h=1, k=0
+				{1, 0, 0, 1, 0, 0, 0}, // h=0, k=1
+				{1, 0, 0, 0, 0, 0, 1}, // h=1, k=2
 			}, y},
 		{"numeric interaction and a function response", "log(y) ~ x:h - 1",
 			[]string{"x:h"},
 			[][]float64{{0.5}, {1}, {0}, {4}, {0}, {16}},
 			[]float64{0, ln2, math.Log(3), ln4, math.Log(5), math.Log(6)}},
 		{"intercept only", "y ~ 1", []string{"Intercept"}, [][]float64{{1}, {1}, {1}, {1}, {1}, {1}}, y},
+		{"no intercept, plus zero", "y ~ 0 + x", []string{"x"}, [][]float64{{0.5}, {1}, {2}, {4}, {8}, {16}}, y},
+		{"no intercept, minus one", "y ~ x - 1", []string{"x"}, [][]float64{{0.5}, {1}, {2}, {4}, {8}, {16}}, y},
+		{"comparisons in I()", "y ~ I(x > 2) + I(x*(x <= 2))", []string{"Intercept", "I(x > 2)", "I(x*(x <= 2))"},
+			[][]float64{{1, 0, 0.5}, {1, 0, 1}, {1, 0, 2}, {1, 1, 0}, {1, 1, 0}, {1, 1, 0}}, y},
 	}
 	f := smallFrame(t)
 	for _, tc := range cases {
@@ -137,10 +169,49 @@ func TestDesign(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkDesign(t, d, tc.names, tc.x, tc.y)
-			if !slices.Equal(d.Rows, all) || d.Dropped != 0 || d.Extra != nil {
-				t.Errorf("Rows %v, Dropped %d, Extra %v; want all rows, none dropped, no extra", d.Rows, d.Dropped, d.Extra)
+			if !slices.Equal(d.Rows, all) || d.Dropped != 0 || d.Extra != nil || d.Offset != nil {
+				t.Errorf("Rows %v, Dropped %d, Extra %v, Offset %v; want all rows, none dropped, no extra, no offset",
+					d.Rows, d.Dropped, d.Extra, d.Offset)
 			}
 		})
+	}
+}
+
+// TestDesignOffset checks that offset terms are summed into Design.Offset, over the rows
+// kept, their variables included in the listwise deletion.
+func TestDesignOffset(t *testing.T) {
+	f, err := frame.New([]string{"y", "x", "t", "u"}, [][]float64{
+		{1, 2, 3, 4},
+		{1, 2, 3, 4},
+		{1, nan, 4, 8}, // row 1 lacks t
+		{0.5, 0.5, 0.5, 0.5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo, err := frame.ParseFormula("y ~ x + offset(log(t)) + offset(u)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.Design(fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDesign(t, d, []string{"Intercept", "x"}, [][]float64{{1, 1}, {1, 3}, {1, 4}}, []float64{1, 3, 4})
+	if want := []float64{0.5, ln4 + 0.5, ln8 + 0.5}; !sameColumn(d.Offset, want) || !slices.Equal(d.Rows, []int{0, 2, 3}) {
+		t.Errorf("Offset %v on rows %v, want %v on [0 2 3]", d.Offset, d.Rows, want)
+	}
+	if cont, factors := d.Variables(); !slices.Equal(cont, []string{"x"}) || factors != nil {
+		t.Errorf("Variables() = %v, %v; want [x], none: offsets are not regressors", cont, factors)
+	}
+
+	fo, err = frame.ParseFormula("y ~ x + offset(log(x - 1))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Design(fo)
+	if want := "frame: the offset offset(log(x - 1)) is -Inf at data row 1 (x = 1)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
 	}
 }
 

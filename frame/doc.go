@@ -38,30 +38,46 @@
 //
 // # Formulas
 //
-// ParseFormula reads "response ~ terms". The terms are separated by + and -:
+// ParseFormula reads "response ~ terms", with R's formula operators. The terms are made of
 //
 //	x            a column; a text column is a factor, as C(x), labelled "x[T.level]"
 //	             (unless half or more of its levels are numbers, a typo's mark)
 //	log(x + 1)   a function of columns: atan, cos, exp, log, sin, sqrt (see package expr)
-//	I(x^2)       arithmetic on columns, with package expr's syntax
+//	I(x^2)       arithmetic on columns, with package expr's syntax, comparisons included:
+//	             I(x > 3) is 1 where x > 3 and 0 elsewhere (also <, >=, <=, ==, !=, & and |)
 //	C(g)         treatment dummies for the distinct values of column g, the smallest the
 //	             reference; C(g, Treatment(3)) or C(g, Treatment(reference=3)) picks level 3;
 //	             for a text column the levels are its texts, in byte order, the first the
 //	             reference, and C(g, Treatment("white")) picks "white"
-//	a:b          an interaction: the product of a and b; with a C() factor, one column per
-//	             non-reference level (per combination of levels for two C() factors)
+//	offset(e)    an offset: e, an expression as in I(), enters the model's linear index with
+//	             coefficient 1, as offset(log(exposure)) does in R (see Design.Offset)
 //	1, 0         + 1 keeps the intercept (the default), + 0 or - 1 drops it
-//	- x          removes the term x
 //
-// The response is a column, a function or an I() term. Repeated terms are kept once; a:b and
-// b:a are the same term.
+// combined by these operators, from the tightest:
+//
+//	(a + b)^k    a + b and all their interactions up to order k: (a + b + c)^2 is
+//	             a + b + c + a:b + a:c + b:c; the base must be in parentheses (x^2 would be
+//	             x, as in R: write I(x^2) for the square)
+//	a:b          an interaction: the product of a and b; (a + b):c is a:c + b:c
+//	a*b          crossing: a + b + a:b, and a*b*c all the interactions of a, b and c
+//	a + b        both
+//	a - b        a without the terms of b: a*b - a:b is a + b
+//
+// and parentheses. + and - apply from left to right, so y ~ x - 1 + 1 keeps the intercept.
+// Repeated terms are kept once; a:b and b:a are the same term. The terms of a crossing or a
+// power come out as R orders them, main effects first, then two-way interactions and so on;
+// otherwise the terms keep their order in the formula. The response is a column, a function
+// or an I() term.
 //
 // Frame.Design evaluates a formula. It drops every row with a missing value in any column the
 // formula uses (listwise deletion), and names the design columns as statsmodels does:
 // "Intercept" first, then the terms in formula order, with dummies labelled "C(g)[T.2]" (or
-// "C(race)[T.white]" for a text column) and interactions "a:C(g)[T.2]". Function terms are labelled by their canonical form, such as
-// "log(popul + 0.1)". Without an intercept, the first C() main effect gets a dummy for every
-// level ("C(g)[1]", "C(g)[2]", ...), as in R and patsy.
+// "C(race)[T.white]" for a text column) and interactions "a:C(g)[T.2]". Function terms are
+// labelled by their canonical form, such as "log(popul + 0.1)". A C() factor in a term is coded
+// as in R: by treatment contrasts when the term without it (its margin) is in the model, by a
+// dummy for every level ("C(g)[1]", "C(g)[2]", ...) when it is not. So y ~ C(g):x has a slope
+// for every level of g, and y ~ x + C(g):x has x and the differences from the reference level's
+// slope; without an intercept, the first C() main effect gets a dummy for every level.
 //
 // # Error handling
 //

@@ -75,8 +75,23 @@ func ExampleParseFormula() {
 	// frame: formula: unknown function "expp" at column 9 (known: C, I, atan, cos, exp, log, sin, sqrt)
 }
 
+// ExampleParseFormula_crossing expands crossings, powers and removals as R does, and keeps
+// offsets apart from the terms.
+func ExampleParseFormula_crossing() {
+	f, err := frame.ParseFormula("y ~ a*C(g) + (u + v + w)^2 - v:w + offset(log(t))")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(f)
+	fmt.Println(f.Offsets())
+	// Output:
+	// y ~ a + C(g) + a:C(g) + u + v + w + u:v + u:w + offset(log(t))
+	// [offset(log(t))]
+}
+
 // ExampleFrame_Design builds a design matrix with dummies, an interaction and a log term;
-// the row with a missing x is dropped.
+// the row with a missing x is dropped. Without x as a term of its own, x:C(g) has a slope of
+// x for every level of g, as in R.
 func ExampleFrame_Design() {
 	f, err := frame.New([]string{"y", "x", "g"}, [][]float64{
 		{1, 2, 3, 4, 5},
@@ -98,10 +113,10 @@ func ExampleFrame_Design() {
 	fmt.Printf("%.4g\n", mat.Formatted(d.X))
 	fmt.Println("rows", d.Rows, "dropped", d.Dropped)
 	// Output:
-	// [Intercept C(g)[T.2] C(g)[T.3] x:C(g)[T.2] x:C(g)[T.3] log(x)]
-	// ⎡     1       0       0       0       0       0⎤
-	// ⎢     1       1       0       2       0  0.6931⎥
-	// ⎢     1       1       0       4       0   1.386⎥
-	// ⎣     1       0       1       0       8   2.079⎦
+	// [Intercept C(g)[T.2] C(g)[T.3] x:C(g)[1] x:C(g)[2] x:C(g)[3] log(x)]
+	// ⎡     1       0       0       1       0       0       0⎤
+	// ⎢     1       1       0       0       2       0  0.6931⎥
+	// ⎢     1       1       0       0       4       0   1.386⎥
+	// ⎣     1       0       1       0       0       8   2.079⎦
 	// rows [0 1 3 4] dropped 1
 }

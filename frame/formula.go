@@ -36,6 +36,7 @@ func (e *FormulaError) Error() string {
 type Formula struct {
 	response  factor
 	terms     []term
+	offsets   []factor // the offset(...) terms, numeric
 	intercept bool
 }
 
@@ -92,12 +93,12 @@ func (f *Formula) String() string {
 	b.WriteString(f.response.label)
 	b.WriteString(" ~ ")
 	switch {
-	case len(f.terms) == 0 && f.intercept:
+	case len(f.terms) == 0 && len(f.offsets) == 0 && f.intercept:
 		b.WriteString("1")
-	case len(f.terms) == 0:
+	case len(f.terms) == 0 && len(f.offsets) == 0:
 		b.WriteString("0")
 	default:
-		b.WriteString(strings.Join(f.Terms(), " + "))
+		b.WriteString(strings.Join(slices.Concat(f.Terms(), f.Offsets()), " + "))
 		if !f.intercept {
 			b.WriteString(" - 1")
 		}
@@ -117,16 +118,30 @@ func (f *Formula) Terms() []string {
 	return out
 }
 
+// Offsets returns the canonical labels of the offset terms, such as "offset(log(t))", in
+// formula order.
+func (f *Formula) Offsets() []string {
+	out := make([]string, len(f.offsets))
+	for i, fa := range f.offsets {
+		out[i] = fa.label
+	}
+	return out
+}
+
 // Intercept reports whether the formula has an intercept.
 func (f *Formula) Intercept() bool { return f.intercept }
 
-// Vars returns the columns the formula uses, response included, sorted and without repeats.
+// Vars returns the columns the formula uses, response and offsets included, sorted and without
+// repeats.
 func (f *Formula) Vars() []string {
 	vars := f.response.vars()
 	for _, t := range f.terms {
 		for _, fa := range t.factors {
 			vars = append(vars, fa.vars()...)
 		}
+	}
+	for _, fa := range f.offsets {
+		vars = append(vars, fa.vars()...)
 	}
 	slices.Sort(vars)
 	return slices.Compact(vars)
@@ -191,8 +206,6 @@ func (p *fparser) unexpected(hint string) error {
 		return &FormulaError{Offset: p.i, Msg: "unexpected end of formula", Hint: hint}
 	}
 	switch c := p.s[p.i]; c {
-	case '*':
-		hint = "crossing with * is not supported: write a + b + a:b, or I(a*b) for a product"
 	case '/', '^':
 		hint = fmt.Sprintf("arithmetic needs I(), as in I(a%cb)", c)
 	case '~':
@@ -200,88 +213,6 @@ func (p *fparser) unexpected(hint string) error {
 	}
 	r, _ := utf8.DecodeRuneInString(p.s[p.i:])
 	return &FormulaError{Offset: p.i, Msg: fmt.Sprintf("unexpected %q", r), Hint: hint}
-}
-
-// rhs parses the terms after "~" into f.
-func (p *fparser) rhs(f *Formula) error {
-	var added []term
-	removed := map[string]bool{}
-	removeIntercept := false
-	first := true
-	for {
-		p.skipBlanks()
-		if first && p.i == len(p.s) {
-			return &FormulaError{Offset: p.i, Msg: `nothing after "~"`,
-				Hint: "write terms such as x1 + x2, or 1 for the intercept alone"}
-		}
-		minus := false
-		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
-			minus = p.s[p.i] == '-'
-			p.i++
-			p.skipBlanks()
-		} else if !first {
-			return p.unexpected(`expected "+" or "-" between terms`)
-		}
-		first = false
-		if p.i < len(p.s) && isDigitOrDot(p.s[p.i]) {
-			// 0 or 1: the intercept.
-			start := p.i
-			for p.i < len(p.s) && (isDigitOrDot(p.s[p.i]) || isIdentChar(p.s[p.i])) {
-				p.i++
-			}
-			switch num := p.s[start:p.i]; num {
-			case "0", "1":
-				// "+ 0" and "- 1" drop the intercept; "+ 1" and "- 0" keep it.
-				if (num == "0") != minus {
-					removeIntercept = true
-				}
-			default:
-				return &FormulaError{Offset: start, Msg: fmt.Sprintf("the number %s is not a term", num),
-					Hint: "only 1 (+ 1 keeps the intercept) and 0 (+ 0 drops it) are; use I() for arithmetic"}
-			}
-		} else {
-			t, err := p.term()
-			if err != nil {
-				return err
-			}
-			if minus {
-				removed[t.key()] = true
-			} else if !slices.ContainsFunc(added, func(u term) bool { return u.key() == t.key() }) {
-				added = append(added, t)
-			}
-		}
-		p.skipBlanks()
-		if p.i == len(p.s) {
-			break
-		}
-	}
-	for _, t := range added {
-		if !removed[t.key()] {
-			f.terms = append(f.terms, t)
-		}
-	}
-	f.intercept = !removeIntercept
-	return nil
-}
-
-// term parses factor (":" factor)*, keeping each factor once.
-func (p *fparser) term() (term, error) {
-	var t term
-	for {
-		p.skipBlanks()
-		fa, err := p.factor()
-		if err != nil {
-			return term{}, err
-		}
-		if !slices.ContainsFunc(t.factors, func(g factor) bool { return g.label == fa.label }) {
-			t.factors = append(t.factors, fa)
-		}
-		p.skipBlanks()
-		if p.i == len(p.s) || p.s[p.i] != ':' {
-			return t, nil
-		}
-		p.i++
-	}
 }
 
 // isIdentStart reports whether c may begin a column name.
@@ -337,6 +268,9 @@ func (p *fparser) factor() (factor, error) {
 	switch {
 	case name == "C":
 		return p.categorical(open+1, end)
+	case name == "offset":
+		return factor{}, &FormulaError{Offset: start, Msg: "offset(...) is not allowed here",
+			Hint: "an offset is a term of its own after ~, as in y ~ x + offset(log(t))"}
 	case name == "I":
 		e, err := expr.Parse(p.s[open+1 : end])
 		if err != nil {

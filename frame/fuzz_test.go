@@ -67,6 +67,8 @@ func FuzzParseFormula(f *testing.F) {
 		"y ~ x1 + x2", "y ~ x - 1", "log(y) ~ C(g) + x:C(g)", "y ~ C(g, Treatment(reference=3))",
 		"PID ~ log(popul + 0.1) + I(x^2)", "y ~ 0 + C(g) + C(h)", "y ~ a:b - b:a", "y ~ (a", "~ x",
 		"y ~ C(g, Sum)", "y ~ x*z", `y ~ t + x:C(t, Treatment("b"))`, "log(t) ~ x", "y ~ 0 + t:C(g)",
+		"y ~ C(g, Sum)", "y ~ x*z", "y ~ (x + C(g) + z)^2 - x:z", "y ~ C(g):x + offset(log(z))", "y ~ (x + (0))",
+		"y ~ I(x > 1 & z != 2) + C(h):C(g)", "y ~ x - 1 + 1", "y ~ (x:(z + h))^3",
 	} {
 		f.Add(s)
 	}
@@ -100,6 +102,9 @@ func FuzzParseFormula(f *testing.F) {
 		}
 		if r, c := d.X.Dims(); r != len(d.Y) || c != len(d.Names) || r != len(d.Rows) {
 			t.Fatalf("%s: X is %d×%d with %d names, %d responses, %d rows", canon, r, c, len(d.Names), len(d.Y), len(d.Rows))
+		}
+		if d.Offset != nil && len(d.Offset) != len(d.Y) {
+			t.Fatalf("%s: %d offsets for %d rows", canon, len(d.Offset), len(d.Y))
 		}
 	})
 }

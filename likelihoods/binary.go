@@ -52,7 +52,7 @@ func binary(name string, k int, ll func(y, eta *graph.Node) *graph.Node, f func(
 }
 
 var (
-	logitFamily  = &Family{Name: "logit", Doc: "binary logit, Pr(y=1) = Λ(xβ)", Build: buildBinary("logit", Logit)}
+	logitFamily  = &Family{Name: "logit", Doc: "binary logit, Pr(y=1) = Λ(xβ)", EForm: "Odds ratio", Build: buildBinary("logit", Logit)}
 	probitFamily = &Family{Name: "probit", Doc: "binary probit, Pr(y=1) = Φ(xβ)", Build: buildBinary("probit", Probit)}
 )
 

@@ -154,7 +154,7 @@ func ChoiceProbabilities(j int) mlx.Prediction {
 }
 
 var clogitFamily = &Family{Name: "clogit", Doc: "conditional (McFadden) logit on long-format choice data",
-	Takes: TakesGroup, NoIntercept: true, Build: buildCLogit}
+	Takes: TakesGroup, NoIntercept: true, EForm: "Odds ratio", Build: buildCLogit}
 
 // buildCLogit lays the long-format rows out as choice sets; the null hypothesis of its LR
 // test is β = 0, equal choice probabilities.

@@ -25,6 +25,11 @@ type Family struct {
 	// NoIntercept marks models whose likelihood cannot identify a constant (clogit): the
 	// formula layer drops the intercept column.
 	NoIntercept bool
+	// EForm heads the column of exponentiated coefficients of the linear index, exp(β), for
+	// families in which exp(β) is a ratio users read ("Odds ratio", "IRR", "RRR", "Haz.
+	// ratio", Stata's eform labels); empty for the others (ols, probit, tobit, oprobit), which
+	// then refuse an eform table.
+	EForm string
 	// Build checks the data and returns the problem to fit. X may be the intercept alone: the
 	// null model of the likelihood-ratio test of all slopes is built so.
 	Build func(d *Data, o Options) (*Problem, error)

@@ -155,7 +155,7 @@ func OneHot(y []float64) (levels []float64, onehot *mat.Dense, err error) {
 	return levels, onehot, nil
 }
 
-var mlogitFamily = &Family{Name: "mlogit", Doc: "multinomial logit with a base outcome", Takes: TakesBase, Build: buildMNLogit}
+var mlogitFamily = &Family{Name: "mlogit", Doc: "multinomial logit with a base outcome", Takes: TakesBase, EForm: "RRR", Build: buildMNLogit}
 
 // buildMNLogit codes the outcomes, labels the equations "y=level: regressor" as Stata names
 // them, and starts at β = 0.

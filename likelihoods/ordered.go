@@ -86,7 +86,7 @@ func ordered(name string, k int, outcomes []string, cdf func(*graph.Node) *graph
 }
 
 var (
-	ologitFamily = &Family{Name: "ologit", Doc: "ordered logit, Pr(y≤j) = Λ(κⱼ − xβ)", NoIntercept: true,
+	ologitFamily = &Family{Name: "ologit", Doc: "ordered logit, Pr(y≤j) = Λ(κⱼ − xβ)", NoIntercept: true, EForm: "Odds ratio",
 		Build: buildOrdered(OrderedLogit, func(q float64) float64 { return math.Log(q / (1 - q)) })}
 	oprobitFamily = &Family{Name: "oprobit", Doc: "ordered probit, Pr(y≤j) = Φ(κⱼ − xβ)", NoIntercept: true,
 		Build: buildOrdered(OrderedProbit, distuv.UnitNormal.Quantile)}

@@ -47,8 +47,8 @@ var countMean = []mlx.Prediction{{Name: "E[y]", Func: func(p mlx.Params, _ mlx.D
 }}}
 
 var (
-	poissonFamily = &Family{Name: "poisson", Doc: "Poisson regression, E[y] = exp(xβ + offset)", Takes: TakesOffset, Build: buildCount(false)}
-	nbregFamily   = &Family{Name: "nbreg", Doc: "negative binomial NB2, Var[y] = μ + αμ²", Takes: TakesOffset, Build: buildCount(true)}
+	poissonFamily = &Family{Name: "poisson", Doc: "Poisson regression, E[y] = exp(xβ + offset)", Takes: TakesOffset, EForm: "IRR", Build: buildCount(false)}
+	nbregFamily   = &Family{Name: "nbreg", Doc: "negative binomial NB2, Var[y] = μ + αμ²", Takes: TakesOffset, EForm: "IRR", Build: buildCount(true)}
 )
 
 // buildCount checks non-negative counts and starts at the constant-only fit, log ȳ − mean

@@ -3,6 +3,7 @@ package likelihoods
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
@@ -30,16 +31,66 @@ func checkSeparation(model, response string, y []float64, x *mat.Dense, names []
 		if math.IsInf(lo[0], 1) || math.IsInf(lo[1], 1) {
 			return fmt.Errorf("likelihoods: %s: %s is %d in every row used; there is nothing to explain", model, response, boolInt(math.IsInf(lo[0], 1)))
 		}
+		var high, low int // the outcome of the rows with the larger and the smaller values
+		var sign string
 		switch {
 		case hi[0] <= lo[1]:
-			return fmt.Errorf("likelihoods: %s: %s separates the outcome: %s = 1 in every row with %s ≥ %g and 0 in every row with %s ≤ %g, so the maximum likelihood estimate does not exist (its coefficient diverges to +∞); drop %s or model it otherwise",
-				model, names[j], response, names[j], lo[1], names[j], hi[0], names[j])
+			high, low, sign = 1, 0, "+∞"
 		case hi[1] <= lo[0]:
-			return fmt.Errorf("likelihoods: %s: %s separates the outcome: %s = 0 in every row with %s ≥ %g and 1 in every row with %s ≤ %g, so the maximum likelihood estimate does not exist (its coefficient diverges to −∞); drop %s or model it otherwise",
-				model, names[j], response, names[j], lo[0], names[j], hi[1], names[j])
+			high, low, sign = 0, 1, "−∞"
+		default:
+			continue
 		}
+		return fmt.Errorf("likelihoods: %s: %s separates the outcome: %s, so the maximum likelihood estimate does not exist (its coefficient diverges to %s); drop %s or model it otherwise",
+			model, names[j], separationClauses(response, names[j], x.ColView(j), high, low, lo[high], hi[low]), sign, names[j])
 	}
 	return nil
+}
+
+// separationClauses describes a separation by column col: the rows with values ≥ from have
+// outcome high and those with values ≤ to outcome low, to ≤ from. For complete separation
+// (to < from) it names both sides; for quasi-complete separation (to = from = c, rows at c
+// having both outcomes) it names only the sides that hold strictly, x > c and x < c, and
+// those that have rows. A 0/1 column (a dummy, such as a C() level) is described by its
+// values, d = 1 and d = 0, not by inequalities.
+func separationClauses(response, name string, col mat.Vector, high, low int, from, to float64) string {
+	dummy, above, below := true, false, false
+	for i := range col.Len() {
+		v := col.AtVec(i)
+		dummy = dummy && (v == 0 || v == 1)
+		above = above || v > to
+		below = below || v < from
+	}
+	// cond writes "name op v", or for a dummy the value the condition leaves.
+	cond := func(op string, v float64) string {
+		if dummy {
+			switch {
+			case op == ">" || op == "≥" && v == 1:
+				return name + " = 1"
+			case op == "<" || op == "≤" && v == 0:
+				return name + " = 0"
+			}
+		}
+		return fmt.Sprintf("%s %s %g", name, op, v)
+	}
+	if to < from {
+		return fmt.Sprintf("%s = %d in every row with %s and %d in every row with %s", response, high, cond("≥", from), low, cond("≤", to))
+	}
+	var parts []string
+	if above {
+		parts = append(parts, fmt.Sprintf("%s = %d in every row with %s", response, high, cond(">", to)))
+	}
+	if below {
+		parts = append(parts, fmt.Sprintf("%d in every row with %s", low, cond("<", from)))
+		if !above {
+			parts[0] = response + " = " + parts[0]
+		}
+	}
+	clause := strings.Join(parts, " and ")
+	if dummy {
+		return clause
+	}
+	return clause + fmt.Sprintf(" (rows with %s = %g have both outcomes)", name, to)
 }
 
 func boolInt(b bool) int {

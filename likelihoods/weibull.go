@@ -82,8 +82,9 @@ func duration(name string, k int, shape bool) *mlx.Model {
 //
 //	median = (log 2 · e^−η)^(1/p)
 //
-// the mean survival time Γ(1 + 1/p)·e^(−η/p), and the hazard at the observed time, p t^(p−1) e^η
-// (p = 1 for the exponential model).
+// the mean survival time Γ(1 + 1/p)·e^(−η/p), the hazard at the observed time, p t^(p−1) e^η,
+// and the survival probability at the observed time, S(t) = exp(−e^η t^p) (Stata's surv; p = 1
+// for the exponential model).
 func durationPredictions(shape bool) []mlx.Prediction {
 	// invP returns 1/p, or nil for the exponential model.
 	invP := func(p mlx.Params) *graph.Node {
@@ -118,12 +119,20 @@ func durationPredictions(shape bool) []mlx.Prediction {
 			logT := graph.Log(d.Get("t"))
 			return graph.Exp(graph.Add(graph.Add(eta, graph.Log(shapeP)), graph.Mul(graph.AddScalar(shapeP, -1), logT)))
 		}},
+		{Name: "survival", Func: func(p mlx.Params, d mlx.Data) *graph.Node {
+			eta := p.Index("beta")
+			logT := graph.Log(d.Get("t"))
+			if shape {
+				logT = graph.Mul(p.Scalar("p"), logT)
+			}
+			return graph.Exp(graph.Neg(graph.Exp(graph.Add(eta, logT))))
+		}},
 	}
 }
 
 var (
-	weibullFamily     = &Family{Name: "weibull", Doc: "Weibull proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("weibull")}
-	exponentialFamily = &Family{Name: "exponential", Doc: "exponential proportional hazards, right censoring", Takes: TakesFailure, Build: buildDuration("exponential")}
+	weibullFamily     = &Family{Name: "weibull", Doc: "Weibull proportional hazards, right censoring", Takes: TakesFailure, EForm: "Haz. ratio", Build: buildDuration("weibull")}
+	exponentialFamily = &Family{Name: "exponential", Doc: "exponential proportional hazards, right censoring", Takes: TakesFailure, EForm: "Haz. ratio", Build: buildDuration("exponential")}
 )
 
 // buildDuration checks positive durations and a 0/1 failure indicator, and starts at the
@@ -134,6 +143,7 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 			return nil, err
 		}
 		fail := make([]float64, len(d.Y))
+		var notes []string
 		if d.Failure != nil {
 			copy(fail, d.Failure)
 			if err := checkValues(d, name, "the failure indicator", fail, func(v float64) bool { return v == 0 || v == 1 }, "0 or 1"); err != nil {
@@ -143,6 +153,7 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 			for i := range fail {
 				fail[i] = 1
 			}
+			notes = append(notes, "Note: no failure indicator given (Failure, -failure): every row is taken as a failure, none as censored.")
 		}
 		events, exposure := 0.0, 0.0
 		for i, t := range d.Y {
@@ -157,9 +168,13 @@ func buildDuration(name string) func(*Data, Options) (*Problem, error) {
 		if j := interceptIndex(d.X); j >= 0 {
 			start[j] = math.Log(events / exposure)
 		}
+		var p *Problem
 		if name == "weibull" {
-			return matrixProblem(Weibull(k), mlx.Vector("t", d.Y), d, append(start, 1), mlx.Vector("d", fail)), nil
+			p = matrixProblem(Weibull(k), mlx.Vector("t", d.Y), d, append(start, 1), mlx.Vector("d", fail))
+		} else {
+			p = matrixProblem(Exponential(k), mlx.Vector("t", d.Y), d, start, mlx.Vector("d", fail))
 		}
-		return matrixProblem(Exponential(k), mlx.Vector("t", d.Y), d, start, mlx.Vector("d", fail)), nil
+		p.Notes = notes
+		return p, nil
 	}
 }

@@ -63,7 +63,8 @@ const bootstrapStall = 5
 // It needs a model with declared indices (Model.Indices) whose other blocks have size 1 (σ,
 // α, a shape): their replicates' values are laid out per observation, which any model whose
 // likelihood is elementwise in them accepts. Other models (ordered models, whose cutpoints
-// form a block) get an error. The data must be in one chunk. The fit must have its Hessian.
+// form a block) get an error. The data must be in one chunk and unweighted. The fit must have
+// its Hessian.
 func (r *Result) Bootstrap(reps int, seed uint64) (*Bootstrap, error) {
 	ev := r.evaluator
 	m := r.Model
@@ -78,6 +79,10 @@ func (r *Result) Bootstrap(reps int, seed uint64) (*Bootstrap, error) {
 		return nil, fmt.Errorf("mlx: model %q: bootstrap in one batched program needs declared indices (Model.Indices)", m.Name)
 	case len(ev.data.chunks) > 1:
 		return nil, fmt.Errorf("mlx: model %q: bootstrap needs the data in one chunk, not %d", m.Name, len(ev.data.chunks))
+	case ev.data.weights != Unweighted:
+		// Resampling rows is not resampling what frequency weights replicate, nor what a
+		// survey design drew; neither is implemented.
+		return nil, fmt.Errorf("mlx: model %q: bootstrap of weighted data (%s weights) is not supported", m.Name, ev.data.weights)
 	}
 	for _, b := range m.Blocks {
 		if !slices.ContainsFunc(m.Indices, func(ix Index) bool { return ix.Block == b.Name }) && b.Size != 1 {

@@ -72,14 +72,14 @@ type programCache struct {
 // model computes the same thing, whoever built the model value.
 var cache = &programCache{capacity: DefaultProgramCacheCapacity, entries: map[programsKey]*list.Element{}}
 
-// getLocked returns the set of key, creating it, with m as the model its graphs are built
-// from, if the cache does not hold it. It marks the set as the most recently used.
-func (c *programCache) getLocked(key programsKey, m *Model, columns []string) *programs {
+// getLocked returns the set of key, creating it, with bd to build its graphs, if the cache
+// does not hold it. It marks the set as the most recently used.
+func (c *programCache) getLocked(key programsKey, bd builder) *programs {
 	if e, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(e)
 		return e.Value.(*programs)
 	}
-	ps := &programs{key: key, builder: builder{model: m, columns: columns}, execs: map[programID]*compiled{}}
+	ps := &programs{key: key, builder: bd, execs: map[programID]*compiled{}}
 	ps.elem = c.lru.PushFront(ps)
 	c.entries[key] = ps.elem
 	return ps
@@ -101,9 +101,9 @@ func (c *programCache) evictLocked() (idle []*programs) {
 }
 
 // lookup returns the set of key, creating it if needed (see getLocked).
-func (c *programCache) lookup(key programsKey, m *Model, columns []string) *programs {
+func (c *programCache) lookup(key programsKey, bd builder) *programs {
 	c.mu.Lock()
-	ps := c.getLocked(key, m, columns)
+	ps := c.getLocked(key, bd)
 	idle := c.evictLocked()
 	c.mu.Unlock()
 	finalizeAll(idle)
@@ -119,7 +119,7 @@ func (c *programCache) acquire(ev *Evaluator) []*programs {
 	sets := make([]*programs, len(ev.progs))
 	for i, ps := range ev.progs {
 		if ps.evicted {
-			ps = c.getLocked(ps.key, ev.model, ev.data.names)
+			ps = c.getLocked(ps.key, ps.builder)
 			ev.progs[i] = ps
 		} else {
 			c.lru.MoveToFront(ps.elem)
@@ -168,9 +168,11 @@ func finalizeAll(sets []*programs) {
 // pointer as well, and shares programs only with itself.
 //
 // It panics if the model's graph cannot be built; call it inside guard.Run.
-func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes.Shape) programsKey {
+func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes.Shape, weights WeightKind, weightScale float64) programsKey {
 	h := sha256.New()
-	fmt.Fprintf(h, "mlx programs v1\nbatched=%t\n", m.Batched)
+	// The weights' kind decides the meat program (see build's progScoreOuter); their scale is
+	// a constant of every program.
+	fmt.Fprintf(h, "mlx programs v1\nbatched=%t\nweights=%d scale=%x\n", m.Batched, int(weights), math.Float64bits(weightScale))
 	for _, blk := range m.Blocks {
 		fmt.Fprintf(h, "block %q size=%d transform=%d\n", blk.Name, blk.Size, int(blk.Transform))
 	}
@@ -191,7 +193,7 @@ func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes
 	for _, blk := range m.Blocks {
 		nodes = append(nodes, graph.Parameter(g, "param:"+blk.Name, shapes.Make(dtypes.Float64, blk.Size)))
 	}
-	bd := builder{model: m, columns: columns}
+	bd := builder{model: m, columns: columns, weights: weights, weightScale: weightScale}
 	bd.build(progValue, nodes)
 	if m.Batched {
 		data, raw := bd.split(nodes)

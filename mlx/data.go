@@ -25,6 +25,52 @@ type Column struct {
 	Values []float64
 	// Dims are the dimensions; nil means a vector, [len(Values)].
 	Dims []int
+	// weights is set by Weights alone: the column holds observation weights of this kind.
+	weights WeightKind
+}
+
+// WeightsColumn is the name under which a Dataset holds its observation weights (see Weights).
+// The parentheses keep it apart from any data column a formula can name.
+const WeightsColumn = "(weights)"
+
+// WeightKind says what observation weights mean, as Stata's weight types do. Weights multiply
+// each observation's log-likelihood, ℓ = Σᵢ wᵢ ℓᵢ, and so its gradient, Hessian and scores,
+// whatever the kind; the kind decides how many observations the data stand for and what the
+// sandwich's meat is.
+type WeightKind int
+
+const (
+	// Unweighted data: every row is one observation.
+	Unweighted WeightKind = iota
+	// Frequency weights (Stata's fweight) count replicated observations: a row of weight wᵢ
+	// stands for wᵢ identical rows, and a fit gives exactly what the expanded data give,
+	// estimates, covariances, N = Σ wᵢ and BIC included. They are non-negative integers.
+	Frequency
+	// Sampling weights (Stata's pweight) are inverse probabilities of selection: the fit
+	// maximizes the pseudo-log-likelihood Σ wᵢ ℓᵢ, the number of observations is the number
+	// of rows, and the robust meat is Σ (wᵢsᵢ)(wᵢsᵢ)ᵀ. Only their ratios matter: they enter
+	// every program normalized to mean 1 (so Result.LogLike, Hessian and scores are those of
+	// the normalized weights), and rescaling them changes neither the estimates nor the robust
+	// covariance nor when a fit stops.
+	Sampling
+)
+
+// String returns "frequency", "sampling" or "none".
+func (k WeightKind) String() string {
+	switch k {
+	case Frequency:
+		return "frequency"
+	case Sampling:
+		return "sampling"
+	}
+	return "none"
+}
+
+// Weights returns the column of observation weights of the given kind, one per observation,
+// to pass to NewDataset beside the data columns. Every program of a weighted Dataset sums
+// wᵢ ℓᵢ (and its derivatives); the model's LogLikeObs does not see the weights.
+func Weights(kind WeightKind, w []float64) Column {
+	return Column{Name: WeightsColumn, Values: w, weights: kind}
 }
 
 // Vector returns a column with one value per observation.
@@ -60,6 +106,12 @@ type Dataset struct {
 	chunks []*chunk // row blocks, in order
 	rows   []int    // rows of each chunk
 	n      int
+	// weights is the kind of the WeightsColumn column, Unweighted when there is none,
+	// sumWeights the sum of the weights and positive the number of rows of positive weight
+	// (both n when unweighted).
+	weights    WeightKind
+	sumWeights float64
+	positive   int
 }
 
 // chunk is one block of rows: a tensor per column, and a mutex that orders the moves of those
@@ -76,7 +128,8 @@ type chunk struct {
 // NewDataset validates the columns and returns a Dataset. It returns an error naming the
 // column at fault when a name is empty or repeated, when the dimensions do not match the
 // number of values, when columns disagree on the number of observations, or when a value is
-// NaN or infinite.
+// NaN or infinite; and for weights (Weights), when one is negative, a frequency weight is not
+// an integer, or they are all zero.
 func NewDataset(columns ...Column) (*Dataset, error) {
 	if len(columns) == 0 {
 		return nil, fmt.Errorf("mlx: dataset has no columns")
@@ -119,12 +172,53 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 				return nil, fmt.Errorf("mlx: dataset column %q has %v at observation %d", c.Name, v, i/(size/dims[0]))
 			}
 		}
+		if c.Name == WeightsColumn || c.weights != Unweighted {
+			sum, err := checkWeights(c, dims)
+			if err != nil {
+				return nil, err
+			}
+			ds.weights, ds.sumWeights = c.weights, sum
+			for _, w := range c.Values {
+				if w > 0 {
+					ds.positive++
+				}
+			}
+		}
 		ts[c.Name] = tensors.FromFlatDataAndDimensions(slices.Clone(c.Values), dims...)
 		ds.names = append(ds.names, c.Name)
+	}
+	if ds.weights == Unweighted {
+		ds.sumWeights, ds.positive = float64(ds.n), ds.n
 	}
 	slices.Sort(ds.names)
 	ds.chunks, ds.rows = []*chunk{{tensors: ts}}, []int{ds.n}
 	return ds, nil
+}
+
+// checkWeights validates a weights column and returns the sum of its weights.
+func checkWeights(c Column, dims []int) (float64, error) {
+	switch {
+	case c.weights == Unweighted || c.Name != WeightsColumn:
+		return 0, fmt.Errorf("mlx: dataset column %q is reserved for observation weights: build it with mlx.Weights", WeightsColumn)
+	case c.weights != Frequency && c.weights != Sampling:
+		return 0, fmt.Errorf("mlx: unknown weight kind %d", int(c.weights))
+	case len(dims) != 1:
+		return 0, fmt.Errorf("mlx: weights have dimensions %v, want one per observation", dims)
+	}
+	sum := 0.0
+	for i, w := range c.Values {
+		switch {
+		case w < 0:
+			return 0, fmt.Errorf("mlx: weight %g of observation %d is negative", w, i)
+		case c.weights == Frequency && w != math.Trunc(w):
+			return 0, fmt.Errorf("mlx: frequency weight %g of observation %d is not an integer", w, i)
+		}
+		sum += w
+	}
+	if sum == 0 {
+		return 0, fmt.Errorf("mlx: every weight is zero")
+	}
+	return sum, nil
 }
 
 // Chunks joins datasets with the same columns into one whose rows are theirs, in order, kept as
@@ -139,8 +233,11 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 		return nil, fmt.Errorf("mlx: Chunks of no datasets")
 	}
 	first := parts[0]
-	ds := &Dataset{names: first.names}
+	ds := &Dataset{names: first.names, weights: first.weights}
 	for i, p := range parts {
+		if p.weights != first.weights {
+			return nil, fmt.Errorf("mlx: Chunks: part %d has %s weights, part 0 %s weights", i, p.weights, first.weights)
+		}
 		if !slices.Equal(p.names, first.names) {
 			return nil, fmt.Errorf("mlx: Chunks: part %d has columns %v, part 0 has %v", i, p.names, first.names)
 		}
@@ -156,6 +253,8 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 		ds.chunks = append(ds.chunks, p.chunks...)
 		ds.rows = append(ds.rows, p.rows...)
 		ds.n += p.n
+		ds.sumWeights += p.sumWeights
+		ds.positive += p.positive
 	}
 	return ds, nil
 }
@@ -168,7 +267,7 @@ func Chunks(parts ...*Dataset) (*Dataset, error) {
 // on it carry a warning in Result.Warnings. It returns an error naming the column if a value
 // overflows float32.
 func (ds *Dataset) Float32() (*Dataset, error) {
-	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights, positive: ds.positive}
 	for _, ch := range ds.chunks {
 		if ch.tensors[ds.names[0]].DType() == dtypes.Float32 {
 			out.chunks = append(out.chunks, ch) // already float32: share the chunk
@@ -200,10 +299,40 @@ func (ds *Dataset) DType() dtypes.DType { return ds.chunks[0].tensors[ds.names[0
 // NumChunks returns the number of row chunks.
 func (ds *Dataset) NumChunks() int { return len(ds.chunks) }
 
-// NumObs returns the number of observations, the first dimension shared by all columns.
+// NumObs returns the number of observations, the first dimension shared by all columns: the
+// number of rows, weighted or not.
 func (ds *Dataset) NumObs() int { return ds.n }
 
-// Names returns the column names, sorted.
+// Weights returns the kind of the dataset's observation weights (Unweighted for none) and their
+// sum (the number of rows for none).
+func (ds *Dataset) Weights() (kind WeightKind, sum float64) { return ds.weights, ds.sumWeights }
+
+// WeightValues returns a copy of the observation weights in row order, nil for unweighted data.
+func (ds *Dataset) WeightValues() ([]float64, error) {
+	if ds.weights == Unweighted {
+		return nil, nil
+	}
+	out := make([]float64, 0, ds.n)
+	for _, ch := range ds.chunks {
+		w, err := asFloat64(ch.tensors[WeightsColumn])
+		if err != nil {
+			return nil, fmt.Errorf("mlx: weights: %w", err)
+		}
+		out = append(out, w...)
+	}
+	return out, nil
+}
+
+// weightScale returns the factor applied to the weights in every program: the inverse of the
+// mean weight for sampling weights, 1 otherwise.
+func (ds *Dataset) weightScale() float64 {
+	if ds.weights == Sampling {
+		return float64(ds.n) / ds.sumWeights
+	}
+	return 1
+}
+
+// Names returns the column names, sorted, WeightsColumn included when the data are weighted.
 func (ds *Dataset) Names() []string { return slices.Clone(ds.names) }
 
 // shape returns the shape of column name in chunk c.
@@ -282,7 +411,7 @@ func (ds *Dataset) With(columns ...Column) (*Dataset, error) {
 		}
 		repl[col.Name] = col.Values
 	}
-	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n}
+	out := &Dataset{names: ds.names, rows: ds.rows, n: ds.n, weights: ds.weights, sumWeights: ds.sumWeights, positive: ds.positive}
 	start := 0
 	for c, rows := range ds.rows {
 		ts := make(map[string]*tensors.Tensor, len(ds.names))
@@ -321,10 +450,24 @@ func newTensor(vals []float64, dtype dtypes.DType, dims []int) *tensors.Tensor {
 
 // Means returns a one-observation dataset holding the mean of every column over the
 // observations (for a matrix column, the mean of each entry), in float64: the "average
-// observation" at which marginal effects at the means are evaluated.
+// observation" at which marginal effects at the means are evaluated. The means of a weighted
+// dataset are weighted means, and the result itself is unweighted.
 func (ds *Dataset) Means() (*Dataset, error) {
+	var weights [][]float64 // per chunk, nil when unweighted
+	if ds.weights != Unweighted {
+		for _, ch := range ds.chunks {
+			w, err := asFloat64(ch.tensors[WeightsColumn])
+			if err != nil {
+				return nil, fmt.Errorf("mlx: Means: weights: %w", err)
+			}
+			weights = append(weights, w)
+		}
+	}
 	cols := make([]Column, 0, len(ds.names))
 	for _, name := range ds.names {
+		if name == WeightsColumn {
+			continue
+		}
 		dims := slices.Clone(ds.shape(0, name).Dimensions)
 		dims[0] = 1
 		var sum []float64
@@ -337,10 +480,13 @@ func (ds *Dataset) Means() (*Dataset, error) {
 				sum = make([]float64, len(vals)/ds.rows[c])
 			}
 			for i, v := range vals {
+				if weights != nil {
+					v *= weights[c][i/len(sum)]
+				}
 				sum[i%len(sum)] += v
 			}
 		}
-		floats.Scale(1/float64(ds.n), sum)
+		floats.Scale(1/ds.sumWeights, sum)
 		cols = append(cols, Column{Name: name, Values: sum, Dims: dims})
 	}
 	return NewDataset(cols...)

@@ -77,6 +77,10 @@ type programs struct {
 type builder struct {
 	model   *Model
 	columns []string
+	weights WeightKind // of the data's WeightsColumn, among columns unless Unweighted
+	// weightScale multiplies the weights in every program: 1, or for sampling weights the
+	// inverse of their mean, so that they enter normalized to mean 1.
+	weightScale float64
 }
 
 // exec returns the compiled program id, creating its graph.Exec on first use. Call it only
@@ -132,7 +136,16 @@ func (bd builder) build(kind program, inputs []*graph.Node) []*graph.Node {
 	switch kind {
 	case progScoreOuter:
 		st := bd.build(progScoreObs, inputs)[0] // p×n
-		return []*graph.Node{graph.Dot(st, graph.Transpose(st, 0, 1))}
+		left := st
+		if bd.weights == Frequency {
+			// The scores are wᵢsᵢ; a row of weight wᵢ stands for wᵢ independent observations,
+			// whose meat is wᵢsᵢsᵢᵀ = (wᵢsᵢ)(wᵢsᵢ)ᵀ/wᵢ (zero where wᵢ = 0).
+			data, _ := bd.split(inputs)
+			w := graph.ConvertDType(data.Get(WeightsColumn), dtypes.Float64)
+			inv := graph.Where(graph.GreaterThan(w, graph.ZerosLike(w)), graph.Reciprocal(graph.Max(w, graph.OnesLike(w))), graph.ZerosLike(w))
+			left = graph.Mul(st, graph.ExpandAxes(inv, 0))
+		}
+		return []*graph.Node{graph.Dot(left, graph.Transpose(st, 0, 1))}
 	case progScoreSums:
 		codes, zeros := inputs[len(inputs)-2], inputs[len(inputs)-1]
 		st := bd.build(progScoreObs, inputs[:len(inputs)-2])[0]
@@ -285,6 +298,17 @@ func (bd builder) callModel(params Params, data Data, want []int) *graph.Node {
 	if llObs.DType() != dtypes.Float64 {
 		llObs = graph.ConvertDType(llObs, dtypes.Float64)
 	}
+	if w, ok := data.nodes[WeightsColumn]; ok {
+		// Weighted data: every program sums wᵢℓᵢ, so the scores are wᵢsᵢ.
+		w = graph.ConvertDType(w, dtypes.Float64)
+		if bd.weightScale != 1 {
+			w = graph.MulScalar(w, bd.weightScale)
+		}
+		if llObs.Rank() == 2 {
+			w = graph.ExpandAxes(w, 0)
+		}
+		llObs = graph.Mul(llObs, w)
+	}
 	return llObs
 }
 
@@ -368,14 +392,14 @@ func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, erro
 		}
 		var key programsKey
 		if err := guard.Run(func() error {
-			key = fingerprint(b, m, data.names, inputs)
+			key = fingerprint(b, m, data.names, inputs, data.weights, data.weightScale())
 			return nil
 		}); err != nil {
 			return nil, fmt.Errorf("mlx: model %q: %w", m.Name, err)
 		}
 		index[rows] = len(ev.progs)
 		ev.chunkProgs[c] = len(ev.progs)
-		ev.progs = append(ev.progs, cache.lookup(key, m, data.names))
+		ev.progs = append(ev.progs, cache.lookup(key, builder{model: m, columns: data.names, weights: data.weights, weightScale: data.weightScale()}))
 	}
 	return ev, nil
 }
@@ -388,6 +412,17 @@ func (ev *Evaluator) NumParams() int { return ev.model.NumParams() }
 
 // NumObs returns the number of observations.
 func (ev *Evaluator) NumObs() int { return ev.data.n }
+
+// TotalWeight returns the total weight of the log-likelihood's terms: the sum of frequency
+// weights, and the number of observations for sampling weights (normalized to mean 1) and for
+// unweighted data. It makes the Evaluator an optim.WeightedObjective, whose gradient test
+// scales with the observations that frequency weights stand for.
+func (ev *Evaluator) TotalWeight() float64 {
+	if ev.data.weights == Frequency {
+		return ev.data.sumWeights
+	}
+	return float64(ev.data.n)
+}
 
 // Data returns the dataset the evaluator works on.
 func (ev *Evaluator) Data() *Dataset { return ev.data }

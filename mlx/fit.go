@@ -39,8 +39,15 @@ type Result struct {
 	Method string
 	// Backend names the GoMLX backend the fit ran on.
 	Backend string
-	// NumObs is the number of observations.
+	// NumObs is the number of observations: of data rows, weighted or not. Observations gives
+	// the number the rows stand for.
 	NumObs int
+	// Weights is the kind of the data's observation weights (Unweighted for none), and
+	// SumWeights their sum (NumObs for none).
+	Weights    WeightKind
+	SumWeights float64
+	// positive is the number of rows of positive weight.
+	positive int
 
 	// Estimates holds the estimates on the natural scale, flat in block order.
 	Estimates []float64
@@ -142,6 +149,9 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		Method:        run.Method,
 		Backend:       ev.backend.Name(),
 		NumObs:        ev.data.n,
+		Weights:       ev.data.weights,
+		SumWeights:    ev.data.sumWeights,
+		positive:      ev.data.positive,
 		Estimates:     m.Natural(run.X),
 		Unconstrained: slices.Clone(run.X),
 		LogLike:       run.LogLike,
@@ -165,4 +175,18 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		res.Warnings = append(res.Warnings, fmt.Sprintf("data in %s: each observation's log-likelihood and derivatives are computed in %s (about 7 significant digits) and the gradient and Hessian sums are %s reductions; only the log-likelihood is summed in float64. Expect estimates to differ from a float64 fit in the 5th to 7th digit, and the gradient test to be out of reach (a line-search failure near the optimum).", name, name, name))
 	}
 	return res, nil
+}
+
+// Observations returns the number of observations the data stand for, Stata's N: the sum of
+// the weights under frequency weights (each row counts wᵢ times), the number of rows of
+// positive weight under sampling weights (rows of weight zero are out of the sample, as in
+// Stata), the number of rows otherwise. BIC and the robust covariance's n/(n−1) use it.
+func (r *Result) Observations() int {
+	switch r.Weights {
+	case Frequency:
+		return int(r.SumWeights)
+	case Sampling:
+		return r.positive
+	}
+	return r.NumObs
 }

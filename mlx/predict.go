@@ -43,6 +43,7 @@ const (
 	predictObs        predictKind = iota // the prediction per observation
 	predictAverage                       // Σᵢ Pᵢⱼ and its Jacobian
 	predictDerivative                    // Σᵢ Σ_c (∂Pᵢⱼ/∂xᵢ꜀) dᵢ꜀ and its Jacobian
+	predictJacobian                      // the prediction per observation and ∂Pᵢⱼ/∂θ, p×n per outcome
 )
 
 // NewPredictor returns a Predictor of the model on the backend. It returns an error if the
@@ -99,8 +100,38 @@ func (pr *Predictor) Predict(data *Dataset, theta []float64, pred int) (*mat.Den
 	return out, nil
 }
 
+// PredictJacobian returns prediction number pred at the natural-scale parameters theta for
+// every observation of data, n × J, with its exact Jacobian per outcome: jac[j] is n × p,
+// row i holding ∂Pᵢⱼ/∂θ. Standard errors of predictions follow by the delta method,
+// √(Jᵢ V Jᵢᵀ). It costs p reverse passes per outcome (reverse over reverse).
+func (pr *Predictor) PredictJacobian(data *Dataset, theta []float64, pred int) (values *mat.Dense, jac []*mat.Dense, err error) {
+	j, err := pr.check(data, theta, pred, "", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := len(theta)
+	values = mat.NewDense(data.n, j, nil)
+	for range j {
+		jac = append(jac, mat.NewDense(data.n, p, nil))
+	}
+	row := 0
+	err = pr.run(predictKey{pred: pred, kind: predictJacobian}, data, theta, nil, func(c int, outs [][]float64) {
+		rows := data.rows[c]
+		values.Slice(row, row+rows, 0, j).(*mat.Dense).Copy(mat.NewDense(rows, j, outs[0]))
+		for o := range j {
+			jac[o].Slice(row, row+rows, 0, p).(*mat.Dense).Copy(mat.NewDense(p, rows, outs[1+o]).T())
+		}
+		row += rows
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return values, jac, nil
+}
+
 // Average returns prediction number pred averaged over the observations of data,
-// (1/n) Σᵢ Pᵢⱼ for each outcome j, with its Jacobian.
+// (1/n) Σᵢ Pᵢⱼ for each outcome j, with its Jacobian; for weighted data the weighted average
+// Σᵢ wᵢPᵢⱼ / Σᵢ wᵢ.
 func (pr *Predictor) Average(data *Dataset, theta []float64, pred int) (*Average, error) {
 	j, err := pr.check(data, theta, pred, "", nil)
 	if err != nil {
@@ -149,7 +180,8 @@ func (pr *Predictor) check(data *Dataset, theta []float64, pred int, column stri
 	return max(len(m.Predictions[pred].Outcomes), 1), nil
 }
 
-// average runs an averaging program over the chunks and divides the sums by n.
+// average runs an averaging program over the chunks and divides the sums by n, or by the sum
+// of the weights of a weighted dataset.
 func (pr *Predictor) average(key predictKey, data *Dataset, theta, dir []float64, j int) (*Average, error) {
 	p := len(theta)
 	value, jac := make([]float64, j), make([]float64, j*p)
@@ -164,7 +196,7 @@ func (pr *Predictor) average(key predictKey, data *Dataset, theta, dir []float64
 	if err != nil {
 		return nil, err
 	}
-	n := float64(data.n)
+	n := data.sumWeights
 	for i := range value {
 		value[i] /= n
 	}
@@ -278,6 +310,31 @@ func (pr *Predictor) build(key predictKey, columns []string, inputs []*graph.Nod
 	}
 	if key.kind == predictObs {
 		return []*graph.Node{out}
+	}
+	if key.kind == predictJacobian {
+		// Column o of the Jacobian of outcome j's predictions: the gradient of Σᵢ wᵢPᵢⱼ is
+		// Jⱼᵀw, and differentiating its entries with respect to the weights w gives Jⱼ
+		// (reverse over reverse, as Jacobian.build).
+		j := out.Shape().Dimensions[1]
+		outs := []*graph.Node{out}
+		w := graph.OnesLike(out)
+		for o := range j {
+			grads := graph.Gradient(columnSum(graph.Mul(w, out), o, j), params...)
+			for i := range grads {
+				grads[i] = graph.ConvertDType(grads[i], dtypes.Float64)
+			}
+			var rows []*graph.Node
+			for _, g := range components(grads) {
+				rows = append(rows, graph.ReduceSum(graph.Gradient(g, w)[0], 1))
+			}
+			outs = append(outs, graph.Stack(rows, 0))
+		}
+		return outs
+	}
+	if w, ok := data.nodes[WeightsColumn]; ok {
+		// Weighted averages (Stata's margins after a weighted fit): the weights are data, so
+		// the derivatives below carry them as constants.
+		out = graph.Mul(out, graph.ExpandAxes(graph.ConvertDType(w, dtypes.Float64), 1))
 	}
 	j := out.Shape().Dimensions[1]
 	values := make([]*graph.Node, j)

@@ -26,6 +26,16 @@ type Objective interface {
 	ScoreObs(x []float64) (*mat.Dense, error)
 }
 
+// WeightedObjective is an Objective whose log-likelihood is a weighted sum, ℓ = Σᵢ wᵢℓᵢ. The
+// gradient test of Settings.GradientTol then scales with the total weight Σᵢ wᵢ instead of
+// the number of observations: the gradient scales with the weights, so that a fit stops at the
+// same point whether survey weights sum to 1 or to 1e7.
+type WeightedObjective interface {
+	Objective
+	// TotalWeight returns Σᵢ wᵢ, which is positive.
+	TotalWeight() float64
+}
+
 // HessianObjective is an Objective that also computes ℓ, its gradient and its Hessian in one
 // call. Newton-type methods evaluate all three at every point they accept; on an accelerator
 // one call instead of two halves the round trips, whose latency dominates small fits.

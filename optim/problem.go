@@ -51,8 +51,15 @@ func (p *Problem) NumObs() int { return p.obj.NumObs() }
 func (p *Problem) Settings() Settings { return p.settings }
 
 // GradientThreshold returns the gradient test's bound on the largest absolute entry of the
-// gradient of ℓ: n × Settings.GradientTol (default 1e-7).
-func (p *Problem) GradientThreshold() float64 { return p.settings.gradientThreshold(p.obj.NumObs()) }
+// gradient of ℓ: n × Settings.GradientTol (default 1e-7), with n the total weight Σᵢ wᵢ of a
+// WeightedObjective.
+func (p *Problem) GradientThreshold() float64 {
+	n := float64(p.obj.NumObs())
+	if w, ok := p.obj.(WeightedObjective); ok {
+		n = w.TotalWeight()
+	}
+	return p.settings.gradientThreshold(n)
+}
 
 // finite reports whether v is neither NaN nor infinite.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -49,13 +49,16 @@ type Settings struct {
 }
 
 // gradientThreshold returns the absolute bound on the largest gradient entry of ℓ for n
-// observations.
-func (s *Settings) gradientThreshold(n int) float64 {
+// observations (or a total weight n).
+func (s *Settings) gradientThreshold(n float64) float64 {
 	tol := s.GradientTol
 	if tol <= 0 {
 		tol = 1e-7
 	}
-	return tol * float64(max(n, 1))
+	if !(n > 0) {
+		n = 1
+	}
+	return tol * n
 }
 
 // Iteration is the record of one optimizer iteration.

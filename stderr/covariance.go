@@ -48,7 +48,8 @@ func (OIM) Unconstrained(res *mlx.Result) (*mat.SymDense, error) { return invers
 //
 //	V = (Σᵢ sᵢsᵢᵀ)⁻¹,
 //
-// the BHHH estimator, Stata's vce(opg).
+// the BHHH estimator, Stata's vce(opg). Under frequency weights the sum runs over the
+// observations the rows stand for, Σᵢ wᵢsᵢsᵢᵀ; it is not defined for sampling weights.
 type OPG struct{}
 
 // String returns "OPG".
@@ -56,6 +57,11 @@ func (OPG) String() string { return "OPG" }
 
 // Unconstrained returns (Σ sᵢsᵢᵀ)⁻¹, or a *SingularError if the outer product is singular.
 func (OPG) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
+	if res != nil && res.Weights == mlx.Sampling {
+		// As in Stata: the outer product estimates the information only when the weights
+		// count observations.
+		return nil, fmt.Errorf("stderr: OPG: not defined for sampling weights; use Robust")
+	}
 	opg, err := meat(res, nil)
 	if err != nil {
 		return nil, err
@@ -85,6 +91,10 @@ func (Sandwich) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 // Robust is Stata's vce(robust) for maximum likelihood: the Sandwich scaled by n/(n−1),
 //
 //	V = n/(n−1) · H⁻¹ (Σᵢ sᵢsᵢᵀ) H⁻¹.
+//
+// With weights, H is the weighted Hessian; under frequency weights the meat is Σᵢ wᵢsᵢsᵢᵀ and
+// n = Σᵢ wᵢ (the expanded data's Robust), under sampling weights the meat is Σᵢ (wᵢsᵢ)(wᵢsᵢ)ᵀ
+// and n the number of rows, as Stata computes both.
 type Robust struct{}
 
 // String returns "Robust".
@@ -96,13 +106,16 @@ func (Robust) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := float64(res.NumObs)
+	n := float64(res.Observations())
 	return sandwich(res, m, n/(n-1))
 }
 
 // Cluster is Stata's vce(cluster): the sandwich with the scores summed within clusters,
 //
 //	V = G/(G−1) · H⁻¹ (Σ_g u_g u_gᵀ) H⁻¹,  u_g = Σ_{i∈g} sᵢ,
+//
+// with weighted scores wᵢsᵢ in u_g for weighted data, of either kind, and G counting the
+// clusters with a row of positive weight.
 //
 // G the number of clusters. Observations are independent across clusters and may be
 // correlated within them.
@@ -130,8 +143,23 @@ func (c Cluster) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 			index[g] = len(index)
 		}
 	}
-	if len(index) < 2 {
-		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", len(index))
+	// G counts the clusters in the sample: a cluster whose rows all weigh zero is not one.
+	nc := len(index)
+	if res.Weights != mlx.Unweighted && res.Evaluator() != nil {
+		w, err := res.Evaluator().Data().WeightValues()
+		if err != nil {
+			return nil, err
+		}
+		weighed := map[int]bool{}
+		for i, g := range c.Groups {
+			if w[i] > 0 {
+				weighed[g] = true
+			}
+		}
+		nc = len(weighed)
+	}
+	if nc < 2 {
+		return nil, fmt.Errorf("stderr: Cluster: %d cluster(s), need at least 2", nc)
 	}
 	codes := make([]int, len(c.Groups))
 	for i, g := range c.Groups {
@@ -141,8 +169,8 @@ func (c Cluster) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 	if err != nil {
 		return nil, err
 	}
-	nc := float64(len(index))
-	return sandwich(res, m, nc/(nc-1))
+	g := float64(nc)
+	return sandwich(res, m, g/(g-1))
 }
 
 // NumClusters returns the number of distinct clusters in Groups.

@@ -101,7 +101,7 @@ func (g GaussNewton) Unconstrained(res *mlx.Result) (*mat.SymDense, error) {
 			covU.SetSym(i, j, v.At(i, j))
 		}
 	}
-	covU.SetSym(k, k, 1/(2*float64(res.NumObs)))
+	covU.SetSym(k, k, 1/(2*float64(res.Observations())))
 	return covU, nil
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gomle/gomle/mlx"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Effect is one marginal effect: the derivative of a prediction with respect to a variable, or
@@ -136,11 +135,11 @@ func MarginalEffects(est *Estimates, spec MarginsSpec) (*Margins, error) {
 	}
 	me.Cov.SymRankK(me.Cov, 1, jl)
 	me.SE, me.Z, me.P, me.Lower, me.Upper = make([]float64, rows), make([]float64, rows), make([]float64, rows), make([]float64, rows), make([]float64, rows)
-	crit := distuv.UnitNormal.Quantile(1 - (1-est.Level)/2)
+	crit := est.critical() // Student's t when est has residual degrees of freedom, as Stata's margins after regress
 	for r := range rows {
 		me.SE[r] = math.Sqrt(me.Cov.At(r, r))
 		me.Z[r] = me.Effect[r] / me.SE[r]
-		me.P[r] = 2 * distuv.UnitNormal.Survival(math.Abs(me.Z[r]))
+		me.P[r] = est.pValue(me.Z[r])
 		me.Lower[r] = me.Effect[r] - crit*me.SE[r]
 		me.Upper[r] = me.Effect[r] + crit*me.SE[r]
 	}
@@ -188,7 +187,7 @@ func (me *Margins) Table() *Table {
 			labels[r] = me.Outcomes[r] + ": " + l
 		}
 	}
-	t := inferenceTable("dy/dx", e.Level, labels, me.Effect, me.SE, me.Z, me.P, me.Lower, me.Upper)
+	t := inferenceTable("dy/dx", e.Level, e.DF, labels, me.Effect, me.SE, me.Z, me.P, me.Lower, me.Upper)
 	kind := "Average marginal effects"
 	if me.At != "" {
 		kind = "Marginal effects at " + me.At

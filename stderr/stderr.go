@@ -39,6 +39,14 @@ type Estimates struct {
 	Lower, Upper []float64
 	// Level is the confidence level of the intervals (Settings.Level), 0.95 by default.
 	Level float64
+	// DF is the residual degrees of freedom of t-based inference (Settings.DF): when positive,
+	// Z holds t statistics, and P and the intervals come from Student's t with DF degrees of
+	// freedom; zero means the normal distribution.
+	DF int
+	// EForm, when not empty, names the exponentiated rows of a table made by Exp ("Odds
+	// ratio"), and Exponentiated marks those rows; see Exp.
+	EForm         string
+	Exponentiated []bool
 	// Bootstrap holds the replicates' summary, with their percentile intervals, when Kind is
 	// Bootstrap; nil otherwise. Lower and Upper are then the normal-approximation intervals
 	// from the bootstrap standard errors.
@@ -53,6 +61,21 @@ type Settings struct {
 	// Level is the confidence level of the intervals of the estimates, of the marginal effects
 	// built on them and of their tables, strictly between 0 and 1. Zero means Level95.
 	Level float64
+	// DF, when positive, asks for t-based inference with DF residual degrees of freedom, as
+	// Stata's regress and R's lm report: t statistics, p-values from Student's t(DF) and
+	// intervals θ ± t(DF)·SE. Zero (the default) means z statistics and normal intervals.
+	DF int
+}
+
+// df returns the degrees of freedom s asks for, or an error if it is negative.
+func (s *Settings) df() (int, error) {
+	if s == nil {
+		return 0, nil
+	}
+	if s.DF < 0 {
+		return 0, fmt.Errorf("stderr: %d residual degrees of freedom: want a positive number, or 0 for normal inference", s.DF)
+	}
+	return s.DF, nil
 }
 
 // level returns the confidence level s asks for, or an error if it is out of range.
@@ -85,6 +108,10 @@ func New(res *mlx.Result, cov Covariance, s *Settings) (*Estimates, error) {
 	if err != nil {
 		return nil, err
 	}
+	df, err := s.df()
+	if err != nil {
+		return nil, err
+	}
 	var covU *mat.SymDense
 	var boot *mlx.Bootstrap
 	if b, ok := cov.(Bootstrap); ok { // the replicates also give percentile intervals
@@ -98,7 +125,7 @@ func New(res *mlx.Result, cov Covariance, s *Settings) (*Estimates, error) {
 	if p := covU.SymmetricDim(); p != len(res.Estimates) {
 		return nil, fmt.Errorf("stderr: %v covariance is %d×%d, the model has %d parameters", cov, p, p, len(res.Estimates))
 	}
-	est := newEstimates(res, cov, covU, level)
+	est := newEstimates(res, cov, covU, level, df)
 	if boot != nil {
 		est.Bootstrap = summarize(res, boot, level)
 	}
@@ -244,7 +271,7 @@ func singular(res *mlx.Result, what string, info *mat.SymDense) error {
 
 // newEstimates maps an unconstrained covariance to the natural scale by the delta method and
 // computes the inference at the confidence level.
-func newEstimates(res *mlx.Result, kind Covariance, covU *mat.SymDense, level float64) *Estimates {
+func newEstimates(res *mlx.Result, kind Covariance, covU *mat.SymDense, level float64, df int) *Estimates {
 	p := len(res.Estimates)
 	// The transforms act entry by entry, so the Jacobian dθ/du is diagonal.
 	jac := make([]float64, p)
@@ -266,13 +293,13 @@ func newEstimates(res *mlx.Result, kind Covariance, covU *mat.SymDense, level fl
 	est := &Estimates{
 		Result: res, Kind: kind, Labels: res.Labels(), Params: slices.Clone(res.Estimates), Cov: cov,
 		SE: make([]float64, p), Z: make([]float64, p), P: make([]float64, p),
-		Lower: make([]float64, p), Upper: make([]float64, p), Level: level,
+		Lower: make([]float64, p), Upper: make([]float64, p), Level: level, DF: df,
 	}
-	crit := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	crit := est.critical()
 	for i := range p {
 		est.SE[i] = math.Sqrt(cov.At(i, i))
 		est.Z[i] = est.Params[i] / est.SE[i]
-		est.P[i] = 2 * distuv.UnitNormal.Survival(math.Abs(est.Z[i]))
+		est.P[i] = est.pValue(est.Z[i])
 		if positive[i] {
 			seU := math.Sqrt(covU.At(i, i))
 			est.Lower[i] = math.Exp(res.Unconstrained[i] - crit*seU)
@@ -284,3 +311,21 @@ func newEstimates(res *mlx.Result, kind Covariance, covU *mat.SymDense, level fl
 	}
 	return est
 }
+
+// reference returns the distribution of the test statistics: Student's t with DF degrees of
+// freedom when DF is positive, else the standard normal.
+func (e *Estimates) reference() interface {
+	Quantile(float64) float64
+	Survival(float64) float64
+} {
+	if e.DF > 0 {
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(e.DF)}
+	}
+	return distuv.UnitNormal
+}
+
+// critical returns the two-sided critical value of the intervals at e.Level.
+func (e *Estimates) critical() float64 { return e.reference().Quantile(1 - (1-e.Level)/2) }
+
+// pValue returns the two-sided p-value of the statistic z (a t statistic when DF > 0).
+func (e *Estimates) pValue(z float64) float64 { return 2 * e.reference().Survival(math.Abs(z)) }

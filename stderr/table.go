@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gomle/gomle/mlx"
 )
 
 // Table is a titled table of strings that prints as aligned text (String) and as HTML (HTML),
@@ -100,10 +102,20 @@ func (t *Table) HTML() string {
 // number of observations, log-likelihood and the optimizer's status.
 func (e *Estimates) Table() *Table {
 	r := e.Result
-	t := inferenceTable("coef", e.Level, e.Labels, e.Params, e.SE, e.Z, e.P, e.Lower, e.Upper)
-	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.NumObs)
+	head := "coef"
+	if e.EForm != "" {
+		head = e.EForm
+	}
+	t := inferenceTable(head, e.Level, e.DF, e.Labels, e.Params, e.SE, e.Z, e.P, e.Lower, e.Upper)
+	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.Observations())
 	t.Notes = []string{
 		fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
+	}
+	switch r.Weights {
+	case mlx.Frequency:
+		t.Notes = append(t.Notes, fmt.Sprintf("Frequency weights: %d rows stand for N = %d observations.", r.NumObs, r.Observations()))
+	case mlx.Sampling:
+		t.Notes = append(t.Notes, fmt.Sprintf("Sampling weights summing to %.6g over N = %d rows: the log-likelihood is the weighted pseudo-log-likelihood.", r.SumWeights, r.NumObs))
 	}
 	if r.Reason != "" && !r.Status.Converged() {
 		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")
@@ -125,10 +137,15 @@ func (e *Estimates) Table() *Table {
 }
 
 // inferenceTable lays out one row per label: the value, its standard error, z, p and the
-// confidence interval at level. head names the value column.
-func inferenceTable(head string, level float64, labels []string, value, se, z, p, lower, upper []float64) *Table {
+// confidence interval at level. head names the value column; df > 0 heads the statistic
+// columns t and P>|t| (Student's t), else z and P>|z|.
+func inferenceTable(head string, level float64, df int, labels []string, value, se, z, p, lower, upper []float64) *Table {
 	lo, hi := (1-level)/2, 1-(1-level)/2
-	t := &Table{Columns: []string{"", head, "std err", "z", "P>|z|", fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)}}
+	stat := "z"
+	if df > 0 {
+		stat = "t"
+	}
+	t := &Table{Columns: []string{"", head, "std err", stat, "P>|" + stat + "|", fmt.Sprintf("[%.3g", lo), fmt.Sprintf("%.3g]", hi)}}
 	for i, label := range labels {
 		num := rowFormat(value[i])
 		t.Rows = append(t.Rows, []string{label,

@@ -163,9 +163,10 @@ func AIC(res *mlx.Result) float64 {
 	return -2*res.LogLike + 2*float64(len(res.Estimates))
 }
 
-// BIC returns Schwarz's Bayesian information criterion, −2ℓ + p·log n.
+// BIC returns Schwarz's Bayesian information criterion, −2ℓ + p·log n, n the number of
+// observations (Result.Observations: Σᵢ wᵢ under frequency weights).
 func BIC(res *mlx.Result) float64 {
-	return -2*res.LogLike + float64(len(res.Estimates))*math.Log(float64(res.NumObs))
+	return -2*res.LogLike + float64(len(res.Estimates))*math.Log(float64(res.Observations()))
 }
 
 // PseudoR2 returns McFadden's pseudo-R², 1 − ℓ/ℓ₀, where ℓ₀ is the log-likelihood of null, the
@@ -182,4 +183,37 @@ func PseudoR2(res, null *mlx.Result) (float64, error) {
 		return 0, fmt.Errorf("stderr: PseudoR2: the null log-likelihood is 0; McFadden's R² is undefined")
 	}
 	return 1 - res.LogLike/null.LogLike, nil
+}
+
+// FTest is the outcome of a test whose statistic is F-distributed under the null
+// hypothesis: a Wald test of q restrictions divided by q, referred to F(q, DF2), as Stata's
+// test and regress report it after a model with residual degrees of freedom.
+type FTest struct {
+	// Name says which test and which hypothesis.
+	Name string
+	// Stat is the test statistic, DF1 and DF2 its numerator and denominator degrees of
+	// freedom and P the upper-tail probability P(F(DF1, DF2) ≥ Stat).
+	Stat     float64
+	DF1, DF2 int
+	P        float64
+}
+
+// String returns the test as one line, "name: F(df1, df2) = stat, Prob > F = p", Stata's wording.
+func (f *FTest) String() string {
+	return fmt.Sprintf("%s: F(%d, %d) = %.4f, Prob > F = %.4g", f.Name, f.DF1, f.DF2, f.Stat, f.P)
+}
+
+// F returns the Wald test c as an F test with df2 denominator degrees of freedom,
+//
+//	F = W/q ~ F(q, df2),  q = c.DF,
+//
+// which for least squares with the classical covariance s²(XᵀX)⁻¹ is the textbook F test of
+// the restrictions. It panics if df2 < 1.
+func (c *ChiSquare) F(df2 int) *FTest {
+	if df2 < 1 {
+		panic(fmt.Sprintf("stderr: F test with %d denominator degrees of freedom", df2))
+	}
+	stat := c.Stat / float64(c.DF)
+	return &FTest{Name: c.Name, Stat: stat, DF1: c.DF, DF2: df2,
+		P: distuv.F{D1: float64(c.DF), D2: float64(df2)}.Survival(stat)}
 }

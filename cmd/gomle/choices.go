@@ -16,7 +16,11 @@ import (
 func parseCov(s string) (cov stderr.Covariance, column string, err error) {
 	kind, column, _ := strings.Cut(strings.TrimSpace(s), ":")
 	switch kind {
-	case "", "oim":
+	case "":
+		if column == "" {
+			return nil, "", nil // the model's default: OIM, Robust under sampling weights
+		}
+	case "oim":
 		if column == "" {
 			return stderr.OIM{}, "", nil
 		}

@@ -10,9 +10,10 @@ import (
 // TestParseCov checks every -cov value: the estimator, the cluster column, and the errors.
 func TestParseCov(t *testing.T) {
 	for _, tc := range []struct {
-		in, kind, column, err string // kind is the estimator's String; err a part of the error
+		in, kind, column, err string // kind is the estimator's String ("" for nil); err a part of the error
 	}{
-		{"", "OIM", "", ""},
+		{"", "", "", ""}, // nil: the model's default
+		{" ", "", "", ""},
 		{"oim", "OIM", "", ""},
 		{"opg", "OPG", "", ""},
 		{" robust ", "Robust", "", ""},
@@ -37,7 +38,7 @@ func TestParseCov(t *testing.T) {
 			}
 		case err != nil:
 			t.Errorf("%q: %v", tc.in, err)
-		case cov.String() != tc.kind || column != tc.column:
+		case cov == nil && tc.kind != "", cov != nil && cov.String() != tc.kind, column != tc.column:
 			t.Errorf("%q: %v, column %q; want %s, %q", tc.in, cov, column, tc.kind, tc.column)
 		}
 		if c, ok := cov.(stderr.Cluster); ok && c.Groups != nil {

@@ -24,6 +24,10 @@
 // before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
 // XLA CPU when its plugin is installed, else pure Go).
 //
+// fit's -eform prints odds, relative-risk, incidence-rate or hazard ratios, where the model has
+// them; ols prints least squares (s² = RSS/(n−k), t statistics, R², F; -cov robust is HC1)
+// unless -ml asks for its maximum-likelihood table.
+//
 // Exit status: 0 on success, 1 on bad input or a failed fit (with a message on standard
 // error), 2 on a usage error, 3 when the optimizer did not converge (the summary is printed,
 // with a warning).
@@ -89,11 +93,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = &usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
 	var ue *usageError
+	var oe *estimate.OptionError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.As(err, &oe):
+		fmt.Fprintf(stderr, "gomle: %s does not take %s: %s\n%s\n", oe.Model, cmdOption(oe.Option), oe.Reason, usage)
+		return 2
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "gomle: %v\n%s\n", err, usage)
 		return 2
@@ -115,7 +123,7 @@ type common struct {
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", "", "the CSV `file` (comma, semicolon, tab or space separated, with a header)")
 	fs.StringVar(&c.sep, "sep", "", "the field separator, when detection from the header is not wanted (\\t for tab)")
-	fs.StringVar(&c.cov, "cov", "oim", "covariance: oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn (Gauss-Newton, nls only)")
+	fs.StringVar(&c.cov, "cov", "", "covariance: oim, opg, robust, cluster:COLUMN, bootstrap:REPS[:SEED], or gn (Gauss-Newton, nls only); default oim, robust with pw weights")
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
 	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
@@ -250,11 +258,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&optionalFloat{&s.Options.Base}, "base", "base outcome of mlogit (default: the smallest value)")
 	fs.Var(&optionalFloat{&s.Options.Lower}, "ll", "tobit's lower censoring limit")
 	fs.Var(&optionalFloat{&s.Options.Upper}, "ul", "tobit's upper censoring limit")
+	weights := fs.String("weights", "", "observation weights, `KIND:COLUMN`: fw (frequency: rows count cases), pw (sampling: inverse selection probabilities; robust errors) or aw (analytic)")
 	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
 	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
 	fs.StringVar(&s.Margins.Predict, "predict", "", "marginal effects on this `prediction` of the model (default its first: Pr(y=1), E[y], the latent mean of tobit, the median time of weibull; an unknown name lists them)")
 	fs.BoolVar(&s.Margins.AtMeans, "atmeans", false, "marginal effects at the means of the regressors instead of average marginal effects")
 	fs.BoolVar(&s.Margins.Off, "nomargins", false, "skip the marginal effects")
+	fs.BoolVar(&s.EForm, "eform", false, "exponentiated coefficients: odds ratios (logit, clogit, ologit), relative-risk ratios (mlogit), incidence-rate ratios (poisson, nbreg), hazard ratios (weibull, exponential)")
+	fs.BoolVar(&s.ML, "ml", false, "ols: the maximum-likelihood table (σ = √(RSS/n), OIM errors, z) instead of least squares (s² = RSS/(n−k), t, R², F)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gomle fit MODEL \"FORMULA\" -data FILE [options]\nmodels:\n")
 		for _, m := range estimate.Models() {
@@ -276,6 +287,11 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	}
 	if s.Cov, s.Cluster, s.Method, err = c.choices(); err != nil {
 		return err
+	}
+	if *weights != "" {
+		if s.Weights, err = estimate.ParseWeights(*weights); err != nil {
+			return &usageError{err.Error()}
+		}
 	}
 	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
 }
@@ -336,6 +352,14 @@ func checkModelFlags(fs *flag.FlagSet, model string) error {
 		return &usageError{fmt.Sprintf("%s does not take %s (it takes %s)", model, strings.Join(bad, ", "), fam.Takes)}
 	}
 	return nil
+}
+
+// cmdOption returns the flag of an estimate.OptionError's option, "EForm (-eform)" → "-eform".
+func cmdOption(option string) string {
+	if _, flags, ok := strings.Cut(option, "("); ok {
+		return strings.TrimSuffix(flags, ")")
+	}
+	return option
 }
 
 // parseStart reads "b1=500,b2=1e-4".

@@ -64,6 +64,38 @@ func TestFitCommand(t *testing.T) {
 	}
 }
 
+// TestEFormAndOLSFlags checks -eform, -ml and the usage errors of options a model does not
+// take (exit 2, naming the model and the flag).
+func TestEFormAndOLSFlags(t *testing.T) {
+	spector, longley := "../../data/spector.csv", "../../data/longley.csv"
+	code, out, errs := gomle("fit", "logit", "GRADE ~ GPA + TUCE + PSI", "-data", spector, "-eform", "-nomargins")
+	if code != 0 || !strings.Contains(out, "Odds ratio") || !strings.Contains(out, "16.879715") {
+		t.Errorf("-eform: exit %d, %s\n%s", code, errs, out)
+	}
+	code, out, errs = gomle("fit", "ols", "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", "-data", longley, "-nomargins")
+	if code != 0 || !strings.Contains(out, "890420.383607") || !strings.Contains(out, "F(6, 9) = 330.2853") {
+		t.Errorf("ols: exit %d, %s\n%s", code, errs, out)
+	}
+	code, out, errs = gomle("fit", "ols", "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", "-data", longley, "-nomargins", "-ml")
+	if code != 0 || !strings.Contains(out, "sigma") || strings.Contains(out, "P>|t|") {
+		t.Errorf("ols -ml: exit %d, %s\n%s", code, errs, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fit", "probit", "GRADE ~ GPA", "-data", spector, "-eform"}, "probit does not take -eform"},
+		{[]string{"fit", "ols", "GRADE ~ GPA", "-data", spector, "-eform"}, "ols does not take -eform"},
+		{[]string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-ml"}, "logit does not take -ml"},
+		{[]string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-nomargins", "-atmeans"}, "-nomargins"},
+	} {
+		code, _, errs := gomle(tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
 // TestNLSCommand runs the README's nonlinear regression example on NIST's Misra1a.
 func TestNLSCommand(t *testing.T) {
 	code, out, errs := gomle("nls", "y ~ b1*(1-exp(-b2*x))", "-data", "../../data/misra1a.csv", "-start", "b1=500,b2=1e-4")
@@ -119,6 +151,10 @@ func TestBadInput(t *testing.T) {
 		{"level 100", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "100"}, 2, "give a percentage between 1 and 100"},
 		{"level 1", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "1"}, 2, "-level"},
 		{"level not a number", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-level", "ninety"}, 2, "not a number"},
+		{"unknown weight kind", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-weights", "iw:PSI"}, 2, `unknown kind "iw"`},
+		{"weights without column", []string{"fit", "logit", "GRADE ~ GPA", "-data", spector, "-weights", "fw"}, 2, "want KIND:COLUMN"},
+		{"fractional frequency weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "fw:GPA"}, 1, "frequency weight GPA is not an integer (2.66) in data row 1"},
+		{"OIM under sampling weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "pw:GPA", "-cov", "oim"}, 1, "need the robust or cluster covariance"},
 		{"unknown function", []string{"nls", "GRADE ~ b1*expp(GPA)", "-data", spector, "-start", "b1=1"}, 1, `unknown function "expp"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,8 +24,10 @@ const maxIntPow = 64
 //
 // A power x^c with a constant integer c, |c| ≤ 64, is built from multiplications (x^2 is
 // graph.Square(x), x^-1 is 1/x), so it is defined for negative x; other powers use graph.Pow,
-// which is NaN for a negative base. Gradients come from GoMLX's automatic differentiation;
-// for atan, which GoMLX lacks, see the package documentation.
+// which is NaN for a negative base. A comparison (x > 3), & or | is GoMLX's comparison or
+// logical op converted to the dtype, 1 or 0, NaN where an operand is NaN, with its gradient
+// stopped (it is 0). Gradients come from GoMLX's automatic differentiation; for atan, which
+// GoMLX lacks, see the package documentation.
 //
 // Node panics if the expression has no variables (there is then no graph to build in), or
 // with the error of lookup, wrapped with the variable's name. It panics on error; call it only
@@ -107,7 +109,46 @@ func (builder) Binary(op expr.Op, a, b value) value {
 	case expr.Pow:
 		return value{x: graph.Pow(x, y)}
 	}
+	if op.Logical() {
+		return value{x: logical(op, x, y)}
+	}
 	panic(fmt.Errorf("exprgraph: unknown operator %s", op))
+}
+
+// logical returns the comparison, & or | of x and y as 1 (true) or 0 (false) in their dtype,
+// and NaN where x or y is NaN, as expr's Eval does. Its gradient is stopped: a step function
+// has derivative 0 wherever it has one.
+func logical(op expr.Op, x, y *graph.Node) *graph.Node {
+	var test *graph.Node
+	switch op {
+	case expr.Lt:
+		test = graph.LessThan(x, y)
+	case expr.Le:
+		test = graph.LessOrEqual(x, y)
+	case expr.Gt:
+		test = graph.GreaterThan(x, y)
+	case expr.Ge:
+		test = graph.GreaterOrEqual(x, y)
+	case expr.Eq:
+		test = graph.Equal(x, y)
+	case expr.Ne:
+		test = graph.NotEqual(x, y)
+	case expr.And, expr.Or:
+		zero := graph.ScalarZero(x.Graph(), x.DType())
+		a, b := graph.NotEqual(x, zero), graph.NotEqual(y, zero)
+		if op == expr.And {
+			test = graph.LogicalAnd(a, b)
+		} else {
+			test = graph.LogicalOr(a, b)
+		}
+	default:
+		panic(fmt.Errorf("exprgraph: unknown operator %s", op))
+	}
+	v := graph.ConvertDType(test, x.DType())
+	// Where x or y is NaN, so is x + y.
+	nan := graph.LogicalOr(graph.IsNaN(x), graph.IsNaN(y))
+	v = graph.Where(nan, graph.Add(x, y), v)
+	return graph.StopGradient(v)
 }
 
 // intPow returns x^k for an integer k, by repeated squaring: x^0 = 1 (also for NaN x, as

@@ -120,6 +120,10 @@ func TestNodeAgainstEval(t *testing.T) {
 		{"folded constants", "b1*exp(-1.5)*x + sqrt(4)*b2 - atan(2)^2", -1, 1, map[string]float64{"b1": 0.3, "b2": 0.2}},
 		{"high integer power", "(b1*x)^9 - x^-3", 0.5, 1.5, map[string]float64{"b1": 1.1}},
 		{"data only", "log(x + 0.1)", 0, 10, nil},
+		// The steps depend on the data only, so finite differences never cross one.
+		{"comparisons", "b1*x*(x > 0.3) + b2*((x < -1) | (x >= 1.5)) + (x <= 0)*b1^2 - (x != 1)*b2 + (x == 0.5) - (x > 0 & x < 1)",
+			-2, 2, map[string]float64{"b1": 0.7, "b2": -1.2}},
+		{"comparison data only", "x > 1", 0, 2, nil},
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n = 20
@@ -231,6 +235,31 @@ func TestAtan(t *testing.T) {
 		if !close(got.grad[0], d1, 1e-15) || !close(got.hess.At(0, 0), d2, 1e-15) {
 			t.Errorf("atan'(%g) = %g, atan''(%g) = %g; want %g and %g", x, got.grad[0], x, got.hess.At(0, 0), d1, d2)
 		}
+	}
+}
+
+// TestNodeLogicalNaN checks that a comparison or logical operator is NaN where an operand is,
+// as in Eval, and that it passes no NaN into the gradient.
+func TestNodeLogicalNaN(t *testing.T) {
+	nan := math.NaN()
+	for _, src := range []string{"b1*(x > 0)", "b1*(x == x)", "b1*(x | 1)", "b1*(0 & x)", "b1*(sqrt(x - 1) < 2)"} {
+		e, err := expr.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := []float64{nan, 3, 0}
+		want, err := e.Eval(map[string][]float64{"x": x, "b1": {2}}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := runGraph(t, e, map[string][]float64{"x": x}, map[string]float64{"b1": 2})
+		if !slices.EqualFunc(got.values, want, func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }) {
+			t.Errorf("%s: Node gives %v, Eval %v", src, got.values, want)
+		}
+	}
+	e, _ := expr.Parse("b1*x + (b1 > 1)")
+	if got := runGraph(t, e, map[string][]float64{"x": {1, 2}}, map[string]float64{"b1": 2}); got.grad[0] != 3 || got.hess.At(0, 0) != 0 {
+		t.Errorf("d/db1 of b1*x + (b1 > 1) summed over x = 1, 2: %g and second derivative %g, want 3 and 0", got.grad[0], got.hess.At(0, 0))
 	}
 }
 

@@ -36,6 +36,7 @@ type Result struct {
 	BIC        float64      `json:"bic"`
 	LnAlphaSE  float64      `json:"lnalpha_se"`  // NB2: Stata's SE of ln α
 	ResidualSD float64      `json:"residual_sd"` // OLS: √(SSR/(n−k))
+	BSEHC1     []float64    `json:"bse_HC1"`     // OLS: HC1 SEs, n/(n−k) times White's
 	// Labels, AME and AMESE are average marginal effects (Stata's margins, dydx(*)), and
 	// AMEFactor and AMEFactorSE the same with the 0/1 regressors as factor variables (i.x),
 	// whose effects are discrete changes.
