@@ -258,6 +258,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&optionalFloat{&s.Options.Base}, "base", "base outcome of mlogit (default: the smallest value)")
 	fs.Var(&optionalFloat{&s.Options.Lower}, "ll", "tobit's lower censoring limit")
 	fs.Var(&optionalFloat{&s.Options.Upper}, "ul", "tobit's upper censoring limit")
+	predictions := fs.String("predictions", "", "write the data with the fit's predictions, their standard errors and residuals appended to this CSV `file` (rows not used left empty)")
 	weights := fs.String("weights", "", "observation weights, `KIND:COLUMN`: fw (frequency: rows count cases), pw (sampling: inverse selection probabilities; robust errors) or aw (analytic)")
 	fs.StringVar(&s.Group, "group", "", "choice-set `column` of clogit")
 	fs.StringVar(&s.Failure, "failure", "", "failure indicator `column` of weibull and exponential (1 failure, 0 censored)")
@@ -293,7 +294,13 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 			return &usageError{err.Error()}
 		}
 	}
-	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.Fit(b, f, s) })
+	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
+		rep, err := estimate.Fit(b, f, s)
+		if err == nil && *predictions != "" {
+			err = writePredictions(*predictions, f, rep)
+		}
+		return rep, err
+	})
 }
 
 func runNLS(args []string, stdout, stderr io.Writer) error {

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomle/gomle/frame"
 )
 
 // gomle runs the command line in-process and returns its exit status, standard output and
@@ -210,4 +213,51 @@ func stripTimes(s string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// TestPredictionsFlag writes the ships data with the Poisson fit's predictions: every input
+// row, the rows dropped for missing values left empty, and the mean equal to exp(xb).
+func TestPredictionsFlag(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "pred.csv")
+	code, _, errs := gomle("fit", "poisson", "accident ~ yr_con + op_75_79", "-data", "../../data/ships.csv", "-exposure", "service", "-predictions", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	in, err := frame.ReadFile("../../data/ships.csv", frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := frame.ReadFile(out, frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != in.Len() {
+		t.Fatalf("%d rows, want the input's %d", got.Len(), in.Len())
+	}
+	for _, name := range []string{"xb", "se(xb)", "E[y]", "se(E[y])", "resid", "pearson", "deviance"} {
+		if _, err := got.Column(name); err != nil {
+			t.Fatalf("column %q: %v (columns %q)", name, err, got.Names())
+		}
+	}
+	service, _ := got.Column("service")
+	xb, _ := got.Column("xb")
+	mu, _ := got.Column("E[y]")
+	used := 0
+	for i := range xb {
+		if math.IsNaN(service[i]) != math.IsNaN(xb[i]) {
+			t.Fatalf("row %d: service %v but xb %v", i+1, service[i], xb[i])
+		}
+		if !math.IsNaN(xb[i]) {
+			used++
+			if math.Abs(mu[i]-math.Exp(xb[i])) > 1e-12*mu[i] {
+				t.Errorf("row %d: E[y] %v, exp(xb) %v", i+1, mu[i], math.Exp(xb[i]))
+			}
+		}
+	}
+	if used != 34 {
+		t.Errorf("%d rows with predictions, want the 34 complete ones", used)
+	}
+	if code, _, errs := gomle("fit", "clogit", "choice ~ ttme", "-data", "../../data/modechoice.csv", "-group", "individual", "-predictions", out); code != 1 || !strings.Contains(errs, "choice data") {
+		t.Errorf("clogit -predictions: exit %d, %q", code, errs)
+	}
 }
