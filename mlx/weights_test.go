@@ -253,11 +253,18 @@ func TestSamplingWeights(t *testing.T) {
 	if r := vecRel(one.Estimates, freq.Estimates); r > 1e-9 {
 		t.Errorf("sampling-weight estimates %v, frequency-weight %v", one.Estimates, freq.Estimates)
 	}
-	if one.Observations() != 300 {
-		t.Errorf("N = %d under sampling weights, want the 300 rows", one.Observations())
+	positive := 0 // rows of weight zero are out of the sample, as in Stata
+	for _, w := range d.w {
+		if w > 0 {
+			positive++
+		}
 	}
-	// Robust by hand: n/(n−1) H⁻¹ Σ (wᵢsᵢ)(wᵢsᵢ)ᵀ H⁻¹, with the unweighted scores sᵢ of an
-	// unweighted evaluator at the estimates and H from the frequency-weighted fit.
+	if one.Observations() != positive || one.NumObs != 300 {
+		t.Errorf("N = %d of %d rows under sampling weights, want the %d of positive weight", one.Observations(), one.NumObs, positive)
+	}
+	// Robust by hand: n/(n−1) H⁻¹ Σ (wᵢsᵢ)(wᵢsᵢ)ᵀ H⁻¹, n the rows of positive weight, with the
+	// unweighted scores sᵢ of an unweighted evaluator at the estimates and H from the
+	// frequency-weighted fit.
 	plain, err := mlx.NewDataset(mlx.Vector("y", y), mlx.Matrix("x", d.x))
 	if err != nil {
 		t.Fatal(err)
@@ -285,7 +292,7 @@ func TestSamplingWeights(t *testing.T) {
 	}
 	tmp.Mul(&inv, &meat)
 	want.Mul(&tmp, &inv)
-	want.Scale(300.0/299, &want)
+	want.Scale(float64(positive)/float64(positive-1), &want)
 	rob, err := stderr.New(one, stderr.Robust{}, nil)
 	if err != nil {
 		t.Fatal(err)
