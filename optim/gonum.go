@@ -3,6 +3,7 @@ package optim
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -88,13 +89,20 @@ func (p *Problem) gonum(failed *error) optimize.Problem {
 }
 
 // gonumRecorder feeds gonum's major iterations to the run's history.
-type gonumRecorder struct{ p *Problem }
+type gonumRecorder struct {
+	p    *Problem
+	last *[]float64 // the last iterate recorded
+}
 
 func (gonumRecorder) Init() error { return nil }
 
+// Record records major iterations, the start (gonum's first major iteration) included.
+// gonum's InitIteration carries a placeholder location (F = +Inf), not the start, and is
+// skipped.
 func (r gonumRecorder) Record(loc *optimize.Location, op optimize.Operation, stats *optimize.Stats) error {
-	if op == optimize.MajorIteration || op == optimize.InitIteration {
+	if op == optimize.MajorIteration {
 		r.p.Record(-loc.F, loc.Gradient)
+		*r.last = slices.Clone(loc.X)
 	}
 	return nil
 }
@@ -113,6 +121,7 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 		maxIter = 1000
 	}
 	var failed error
+	var last []float64
 	problem := p.gonum(&failed)
 	settings := &optimize.Settings{
 		GradientThreshold: p.GradientThreshold(),
@@ -120,7 +129,7 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 		MajorIterations:   maxIter,
 		Runtime:           s.MaxTime,
 		FuncEvaluations:   s.MaxEvaluations,
-		Recorder:          gonumRecorder{p},
+		Recorder:          gonumRecorder{p, &last},
 	}
 	res, err := optimize.Minimize(problem, u0, settings, method)
 	if failed != nil {
@@ -128,6 +137,10 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 	}
 	if res == nil {
 		return Outcome{}, err
+	}
+	if last != nil && !slices.Equal(last, res.X) {
+		// gonum does not pass to its Recorder the major iteration that ends the run.
+		p.Record(-res.F, res.Gradient)
 	}
 	out := Outcome{X: res.X, Iterations: res.MajorIterations}
 	switch res.Status {
