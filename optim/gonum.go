@@ -79,16 +79,26 @@ func (p *Problem) gonum(failed *error) optimize.Problem {
 			}
 			hess.ScaleSym(-1, h)
 		},
+		// gonum calls Status after every evaluation, so a canceled context stops a run in
+		// the middle of a line search; gonum then returns its last major iteration.
 		Status: func() (optimize.Status, error) {
 			if *failed != nil {
 				return optimize.Failure, *failed
+			}
+			if p.ctx.Err() != nil {
+				return optimize.Failure, errCanceled
 			}
 			return optimize.NotTerminated, nil
 		},
 	}
 }
 
-// gonumRecorder feeds gonum's major iterations to the run's history.
+// errCanceled is how Problem.Status and gonumRecorder stop gonum's Minimize when the run's
+// context is done; minimizeGonum turns it into the status Canceled.
+var errCanceled = errors.New("optim: context done")
+
+// gonumRecorder feeds gonum's major iterations to the run's history, and stops the run when
+// its context is done, after recording the iteration.
 type gonumRecorder struct {
 	p    *Problem
 	last *[]float64 // the last iterate recorded
@@ -103,6 +113,9 @@ func (r gonumRecorder) Record(loc *optimize.Location, op optimize.Operation, sta
 	if op == optimize.MajorIteration {
 		r.p.Record(-loc.F, loc.Gradient)
 		*r.last = slices.Clone(loc.X)
+	}
+	if r.p.ctx.Err() != nil {
+		return errCanceled
 	}
 	return nil
 }
@@ -135,6 +148,17 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 	if failed != nil {
 		return Outcome{}, failed
 	}
+	canceled := errors.Is(err, errCanceled)
+	if canceled && (res == nil || last == nil) {
+		// Done before gonum's first major iteration, the start: return the start.
+		ll, g, err := p.ValueGrad(u0)
+		if err != nil {
+			return Outcome{}, err
+		}
+		p.Record(ll, g)
+		status, why := p.canceled()
+		return Outcome{X: slices.Clone(u0), Status: status, Reason: why}, nil
+	}
 	if res == nil {
 		return Outcome{}, err
 	}
@@ -143,6 +167,10 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 		p.Record(-res.F, res.Gradient)
 	}
 	out := Outcome{X: res.X, Iterations: res.MajorIterations}
+	if canceled {
+		out.Status, out.Reason = p.canceled()
+		return out, nil
+	}
 	switch res.Status {
 	case optimize.GradientThreshold:
 		out.Status = GradientConverged
