@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -88,8 +89,18 @@ func Models() [][2]string {
 
 // Fit fits the spec's model to the rows of f that have no missing value in the variables it
 // uses (listwise deletion, reported in the Report), and computes the covariance, tests and
-// statistics the Report holds.
+// statistics the Report holds. Fit is FitContext with a context that is never canceled.
 func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
+	return FitContext(context.Background(), b, f, s)
+}
+
+// FitContext is Fit under a context: once ctx is canceled or past its deadline, the fit stops
+// within one iteration, and FitContext reports its last iterate, with Result.Status
+// optim.Canceled, and no error (mlx.FitContext), as Fit reports a fit that did not converge.
+// When ctx is done after the fit has converged, while the null model behind the LR test is
+// fitted, the Report lacks the LR test. The Settings.Recorder sees the fit of the model only,
+// not that of the null model.
+func FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	fam, err := likelihoods.Lookup(s.Model)
 	if err != nil {
 		return nil, err
@@ -165,7 +176,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if settings.Start == nil {
 		settings.Start = prob.Start
 	}
-	res, err := mlx.Fit(b, prob.Model, ds, &settings, method)
+	res, err := mlx.FitContext(ctx, b, prob.Model, ds, &settings, method)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +200,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		return nil, err
 	}
 	if res.Status.Converged() {
-		ll, params, ok, err := nullModel(b, fam, prob, in, s, res)
+		ll, params, ok, err := nullModel(ctx, b, fam, prob, in, s, res)
 		if err != nil {
 			return nil, fmt.Errorf("estimate: the null model: %w", err)
 		}
