@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -171,8 +172,8 @@ func (in *input) omitCollinear(model string) ([]string, error) {
 // nullModel returns the log-likelihood of the null hypothesis of the LR test of all slopes and
 // the number of parameters under it: the problem's own null where it has one (clogit, the
 // ordered models), else the intercept-only fit of the same family. ok is false when the model
-// has no intercept, so no null model.
-func nullModel(b backends.Backend, fam *likelihoods.Family, prob *likelihoods.Problem, in *input, s Spec, res *mlx.Result) (ll float64, params int, ok bool, err error) {
+// has no intercept, so no null model, and when ctx is done before that fit converges.
+func nullModel(ctx context.Context, b backends.Backend, fam *likelihoods.Family, prob *likelihoods.Problem, in *input, s Spec, res *mlx.Result) (ll float64, params int, ok bool, err error) {
 	data := in.data
 	if prob.Null != nil {
 		ll, params, err := prob.Null(res)
@@ -201,9 +202,13 @@ func nullModel(b backends.Backend, fam *likelihoods.Family, prob *likelihoods.Pr
 	}
 	settings := s.Settings
 	settings.Start = nprob.Start
-	nres, err := mlx.Fit(b, nprob.Model, ds, &settings, &optim.Newton{})
+	settings.Recorder = nil // the Recorder follows the model's fit, not this one
+	nres, err := mlx.FitContext(ctx, b, nprob.Model, ds, &settings, &optim.Newton{})
 	if err != nil {
 		return 0, 0, false, err
+	}
+	if nres.Status == optim.Canceled {
+		return 0, 0, false, nil // no LR test: the caller stopped the fit
 	}
 	if !nres.Status.Converged() {
 		return 0, 0, false, fmt.Errorf("the intercept-only fit did not converge (%v: %s)", nres.Status, nres.Reason)

@@ -30,6 +30,10 @@
 // NLS fits a nonlinear regression whose mean is an expression over data columns and named
 // parameters, such as "y ~ b1*(1 - exp(-b2*x))"; its Cov may also be stderr.GaussNewton{}.
 //
+// FitContext and NLSContext take a context.Context: canceled, or past its deadline, the fit
+// stops within one iteration and the Report holds its last iterate, with Status
+// optim.Canceled, as it holds a fit that did not converge.
+//
 // # Error handling
 //
 // Every function returns an error that names what is wrong: an unknown model or column, a

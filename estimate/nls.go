@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -43,13 +44,19 @@ type NLSSpec struct {
 // value in the columns the formula uses (listwise deletion). The parameters are ordered by
 // name, with numeric suffixes in numeric order (b2 before b10), and followed by σ, whose
 // maximum likelihood estimate is √(SSR/n). It parses s.Formula once (ParseNLS) and fits it
-// (NLSFormula.Fit); the Report keeps the parsed formula.
+// (NLSFormula.Fit); the Report keeps the parsed formula. NLS is NLSContext with a context that
+// is never canceled.
 func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
+	return NLSContext(context.Background(), b, f, s)
+}
+
+// NLSContext is NLS under a context, as FitContext is Fit.
+func NLSContext(ctx context.Context, b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	nf, err := ParseNLS(s.Formula, f)
 	if err != nil {
 		return nil, err
 	}
-	return nf.Fit(b, f, s)
+	return nf.FitContext(ctx, b, f, s)
 }
 
 // Fit fits the regression to the rows of f as NLS does, with the settings of s; s.Formula may
@@ -57,6 +64,11 @@ func NLS(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 // (s.Cov stderr.GaussNewton{}) is computed at the estimates on the rows used, with J from the
 // same mean graph the fit differentiates.
 func (nf *NLSFormula) Fit(b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
+	return nf.FitContext(context.Background(), b, f, s)
+}
+
+// FitContext is Fit under a context, as FitContext is Fit.
+func (nf *NLSFormula) FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s NLSSpec) (*Report, error) {
 	if f == nil {
 		return nil, fmt.Errorf("estimate: no data")
 	}
@@ -136,7 +148,7 @@ func (nf *NLSFormula) Fit(b backends.Backend, f *frame.Frame, s NLSSpec) (*Repor
 	}
 	settings := s.Settings
 	settings.Start = start
-	res, err := mlx.Fit(b, model, ds, &settings, method)
+	res, err := mlx.FitContext(ctx, b, model, ds, &settings, method)
 	if err != nil {
 		return nil, err
 	}

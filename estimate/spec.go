@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -142,8 +143,18 @@ func Models() [][2]string {
 
 // Fit fits the spec's model to the rows of f that have no missing value in the variables it
 // uses (listwise deletion, reported in the Report), and computes the covariance, tests and
-// statistics the Report holds.
+// statistics the Report holds. Fit is FitContext with a context that is never canceled.
 func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
+	return FitContext(context.Background(), b, f, s)
+}
+
+// FitContext is Fit under a context: once ctx is canceled or past its deadline, the fit stops
+// within one iteration, and FitContext reports its last iterate, with Result.Status
+// optim.Canceled, and no error (mlx.FitContext), as Fit reports a fit that did not converge.
+// When ctx is done after the fit has converged, while the null model behind the LR test is
+// fitted, the Report lacks the LR test. The Settings.Recorder sees the fit of the model only,
+// not that of the null model.
+func FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	fam, err := likelihoods.Lookup(s.Model)
 	if err != nil {
 		return nil, err
@@ -235,7 +246,7 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 	if settings.Start == nil {
 		settings.Start = prob.Start
 	}
-	res, err := mlx.Fit(b, prob.Model, ds, &settings, method)
+	res, err := mlx.FitContext(ctx, b, prob.Model, ds, &settings, method)
 	if err != nil {
 		return nil, err
 	}
@@ -274,10 +285,13 @@ func Fit(b backends.Backend, f *frame.Frame, s Spec) (*Report, error) {
 		rep.Notes = append(rep.Notes, eformNote(fam.EForm, in.data.Names, len(rep.Shown.Params) > countTrue(rep.Shown.Exponentiated)))
 	}
 	if res.Status.Converged() {
-		ll, params, ok, err := nullModel(b, fam, prob, in, s, res)
+		ll, params, ok, err := nullModel(ctx, b, fam, prob, in, s, res)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("estimate: the null model: %w", err)
+			// An auxiliary fit never takes a converged fit down with it (issue 14).
+			rep.Notes = append(rep.Notes, fmt.Sprintf("Note: no likelihood-ratio test of all slopes and no pseudo-R²: the intercept-only fit failed (%v).", err))
+		case !ok && ctx.Err() != nil:
+			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: the fit was stopped during the intercept-only fit.")
 		case !ok:
 			rep.Notes = append(rep.Notes, "Note: no likelihood-ratio test of all slopes and no pseudo-R²: without an intercept the model has no intercept-only null model to compare with.")
 		case len(res.Estimates) <= params:

@@ -16,6 +16,9 @@
 //	res, err := mlx.Fit(b, m, data, nil, nil) // nil Settings and Method: defaults, L-BFGS
 //	res, err = mlx.Fit(b, m, data, &mlx.Settings{Start: start}, &optim.Newton{})
 //
+// FitContext runs a fit under a context.Context: canceled, or past its deadline, the fit stops
+// within one iteration and returns the last iterate with Status optim.Canceled, not an error.
+//
 // Package stderr turns a Result into standard errors, tests and tables.
 //
 // Beyond log-likelihoods, Jacobian evaluates any per-observation Function of named blocks and

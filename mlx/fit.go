@@ -1,6 +1,7 @@
 package mlx
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -111,18 +112,32 @@ func (r *Result) ScoreObs() (*mat.Dense, error) { return r.evaluator.ScoreObs(r.
 // Fit returns an error for bad input (an invalid model, a start vector of the wrong length or
 // outside a block's domain, a log-likelihood that cannot be built or is not finite at the
 // start) and for a failure to compute the final Hessian. Failing to converge is not an error:
-// it is Result.Status.
+// it is Result.Status. Fit is FitContext with a context that is never canceled.
 func Fit(b backends.Backend, m *Model, data *Dataset, s *Settings, method optim.Method) (*Result, error) {
+	return FitContext(context.Background(), b, m, data, s, method)
+}
+
+// FitContext is Fit under a context: once ctx is canceled or past its deadline, the optimizer
+// stops within one iteration and FitContext returns the last iterate, with Status
+// optim.Canceled, its exact Hessian, history and counts, and no error (see
+// optim.MaximizeContext). A compiled program under way on the backend runs to its end.
+// FitContext panics if ctx is nil.
+func FitContext(ctx context.Context, b backends.Backend, m *Model, data *Dataset, s *Settings, method optim.Method) (*Result, error) {
 	ev, err := NewEvaluator(b, m, data)
 	if err != nil {
 		return nil, err
 	}
-	return FitEvaluator(ev, s, method)
+	return FitEvaluatorContext(ctx, ev, s, method)
 }
 
 // FitEvaluator is Fit on an existing Evaluator. It maps the start to the unconstrained scale,
 // runs optim.Maximize on the Evaluator and maps the estimates back to the natural scale.
 func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, error) {
+	return FitEvaluatorContext(context.Background(), ev, s, method)
+}
+
+// FitEvaluatorContext is FitEvaluator under a context, as FitContext is Fit.
+func FitEvaluatorContext(ctx context.Context, ev *Evaluator, s *Settings, method optim.Method) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
 	}
@@ -136,7 +151,7 @@ func FitEvaluator(ev *Evaluator, s *Settings, method optim.Method) (*Result, err
 		return nil, err
 	}
 	calls := ev.Calls()
-	run, err := optim.Maximize(ev, u0, &s.Settings, method)
+	run, err := optim.MaximizeContext(ctx, ev, u0, &s.Settings, method)
 	if err != nil {
 		var start *optim.StartError
 		if errors.As(err, &start) {

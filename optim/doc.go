@@ -34,6 +34,23 @@
 // the Newton decrement gᵀ(−H)⁻¹g is below NewtonDecrementTol: the maximum is then reached
 // within rounding. A non-converged Result.Reason ends with the gradient against its threshold.
 //
+// # Cancellation
+//
+// MaximizeContext runs under a context.Context: once it is canceled or past its deadline, the
+// method stops within one iteration and the Result holds the last iterate with Status
+// Canceled, its Hessian, history and counts, and no error, as at Settings.MaxTime. Every
+// method checks the context through Problem.Limit once per iteration, with the limits of
+// Settings; gonum's L-BFGS and BFGS are stopped through their Problem.Status, called after
+// every evaluation, and their Recorder. An evaluation under way runs to its end.
+//
+//	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+//	defer cancel()
+//	res, err := optim.MaximizeContext(ctx, obj, x0, nil, &optim.Newton{})
+//
+// The context is an argument, not a field of Settings, as in the standard library
+// (database/sql's QueryContext, net's DialContext): Settings are a reusable value, a context
+// belongs to one call.
+//
 // # Backends
 //
 // None: everything here runs in float64 on the host. The objective decides where ℓ and its

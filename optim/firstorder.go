@@ -236,8 +236,11 @@ func (s *stepper) check(b *Steps) error {
 
 // wanted returns how many more steps the run may use before its iteration or evaluation
 // limit, so that no block is computed past a limit known in advance (a MaxIterations of 1
-// should not compile a program of 16 steps).
+// should not compile a program of 16 steps), and 0 once the run's context is done.
 func (s *stepper) wanted() int {
+	if s.p.ctx.Err() != nil {
+		return 0 // the run stops at the next step: compute it alone
+	}
 	maxIter := s.p.settings.MaxIterations
 	if maxIter <= 0 {
 		maxIter = firstOrderMaxIter

@@ -3,6 +3,7 @@ package optim
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -78,23 +79,43 @@ func (p *Problem) gonum(failed *error) optimize.Problem {
 			}
 			hess.ScaleSym(-1, h)
 		},
+		// gonum calls Status after every evaluation, so a canceled context stops a run in
+		// the middle of a line search; gonum then returns its last major iteration.
 		Status: func() (optimize.Status, error) {
 			if *failed != nil {
 				return optimize.Failure, *failed
+			}
+			if p.ctx.Err() != nil {
+				return optimize.Failure, errCanceled
 			}
 			return optimize.NotTerminated, nil
 		},
 	}
 }
 
-// gonumRecorder feeds gonum's major iterations to the run's history.
-type gonumRecorder struct{ p *Problem }
+// errCanceled is how Problem.Status and gonumRecorder stop gonum's Minimize when the run's
+// context is done; minimizeGonum turns it into the status Canceled.
+var errCanceled = errors.New("optim: context done")
+
+// gonumRecorder feeds gonum's major iterations to the run's history, and stops the run when
+// its context is done, after recording the iteration.
+type gonumRecorder struct {
+	p    *Problem
+	last *[]float64 // the last iterate recorded
+}
 
 func (gonumRecorder) Init() error { return nil }
 
+// Record records major iterations, the start (gonum's first major iteration) included.
+// gonum's InitIteration carries a placeholder location (F = +Inf), not the start, and is
+// skipped.
 func (r gonumRecorder) Record(loc *optimize.Location, op optimize.Operation, stats *optimize.Stats) error {
-	if op == optimize.MajorIteration || op == optimize.InitIteration {
+	if op == optimize.MajorIteration {
 		r.p.Record(-loc.F, loc.Gradient)
+		*r.last = slices.Clone(loc.X)
+	}
+	if r.p.ctx.Err() != nil {
+		return errCanceled
 	}
 	return nil
 }
@@ -113,6 +134,7 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 		maxIter = 1000
 	}
 	var failed error
+	var last []float64
 	problem := p.gonum(&failed)
 	settings := &optimize.Settings{
 		GradientThreshold: p.GradientThreshold(),
@@ -120,16 +142,35 @@ func minimizeGonum(p *Problem, u0 []float64, method optimize.Method) (Outcome, e
 		MajorIterations:   maxIter,
 		Runtime:           s.MaxTime,
 		FuncEvaluations:   s.MaxEvaluations,
-		Recorder:          gonumRecorder{p},
+		Recorder:          gonumRecorder{p, &last},
 	}
 	res, err := optimize.Minimize(problem, u0, settings, method)
 	if failed != nil {
 		return Outcome{}, failed
 	}
+	canceled := errors.Is(err, errCanceled)
+	if canceled && (res == nil || last == nil) {
+		// Done before gonum's first major iteration, the start: return the start.
+		ll, g, err := p.ValueGrad(u0)
+		if err != nil {
+			return Outcome{}, err
+		}
+		p.Record(ll, g)
+		status, why := p.canceled()
+		return Outcome{X: slices.Clone(u0), Status: status, Reason: why}, nil
+	}
 	if res == nil {
 		return Outcome{}, err
 	}
+	if last != nil && !slices.Equal(last, res.X) {
+		// gonum does not pass to its Recorder the major iteration that ends the run.
+		p.Record(-res.F, res.Gradient)
+	}
 	out := Outcome{X: res.X, Iterations: res.MajorIterations}
+	if canceled {
+		out.Status, out.Reason = p.canceled()
+		return out, nil
+	}
 	switch res.Status {
 	case optimize.GradientThreshold:
 		out.Status = GradientConverged

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -86,12 +87,32 @@ func (e *StartError) Error() string {
 
 // Maximize maximizes the objective from x0 with the method under the settings, and returns
 // the estimates, the exact Hessian there and the method's record. Nil settings mean the zero
-// Settings; a nil method means L-BFGS.
+// Settings; a nil method means L-BFGS. It is MaximizeContext with a context that is never
+// canceled.
 //
 // Maximize returns an error when the objective returns one, and a *StartError when the
 // log-likelihood or its gradient is not finite at x0. Failing to converge is not an error:
 // it is Result.Status. Maximize panics if len(x0) is not obj.NumParams().
 func Maximize(obj Objective, x0 []float64, s *Settings, method Method) (*Result, error) {
+	return MaximizeContext(context.Background(), obj, x0, s, method)
+}
+
+// MaximizeContext is Maximize under a context: once ctx is canceled or past its deadline, the
+// method stops within one iteration (each method checks it through Problem.Limit, once per
+// iteration; gonum's L-BFGS and BFGS also after every evaluation) and MaximizeContext returns
+// the last iterate with Status Canceled and context.Cause(ctx) in Result.Reason, with no
+// error: the estimates, the exact Hessian there (unless Settings.SkipHessian), the history and
+// the counts are those of the run so far. A canceled context is a status, as Settings.MaxTime's
+// TimeLimit is, and not an error, so that a caller who stops a long fit keeps what it found.
+// An evaluation under way is not interrupted: the objective decides how long one takes.
+//
+// When ctx is done before the start, MaximizeContext evaluates ℓ and its gradient at x0 once
+// (the start check that every run makes), records the start as iteration 0, does not run the
+// method and returns x0 with Status Canceled. MaximizeContext panics if ctx is nil.
+func MaximizeContext(ctx context.Context, obj Objective, x0 []float64, s *Settings, method Method) (*Result, error) {
+	if ctx == nil {
+		panic("optim: nil context; use context.Background()")
+	}
 	if len(x0) != obj.NumParams() {
 		panic(fmt.Sprintf("optim: start has %d values, the objective %d parameters", len(x0), obj.NumParams()))
 	}
@@ -99,13 +120,18 @@ func Maximize(obj Objective, x0 []float64, s *Settings, method Method) (*Result,
 		method = &LBFGS{}
 	}
 	p := newProblem(obj, s)
-	if _, grad0, err := p.ValueGrad(x0); err != nil {
+	p.ctx = ctx
+	ll0, grad0, err := p.ValueGrad(x0)
+	if err != nil {
 		return nil, err
 	} else if p.nonFinite > 0 {
 		return nil, &StartError{LogLike: p.rawLL, Gradient: slices.Clone(grad0)}
 	}
-	out, err := method.Maximize(p, slices.Clone(x0))
-	if err != nil {
+	var out Outcome
+	if status, why := p.canceled(); status != NotTerminated {
+		p.Record(ll0, grad0)
+		out = Outcome{X: slices.Clone(x0), Status: status, Reason: why}
+	} else if out, err = method.Maximize(p, slices.Clone(x0)); err != nil {
 		return nil, err
 	}
 	if len(out.X) != len(x0) || out.Status == NotTerminated {

@@ -93,7 +93,8 @@ func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		noise := noiseFactor * machineEpsilon * math.Max(math.Abs(ll), 1)
 		if gnorm := maxAbs(g); gnorm < gtol {
 			why := fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
-			for finished := 0; posDef && dec > finishDecrement && finished < finishSteps; finished++ {
+			// The finishing steps stop at a canceled context too: the gradient test holds already.
+			for finished := 0; posDef && dec > finishDecrement && finished < finishSteps && p.ctx.Err() == nil; finished++ {
 				uT := addScaled(u, 1, d)
 				llT, gT, hT, err := p.ValueGradHessian(uT)
 				if err != nil {

@@ -360,3 +360,25 @@ func TestProblemValue(t *testing.T) {
 		t.Errorf("%d function and %d gradient evaluations, reason %q", res.FuncEvals, res.GradEvals, res.Reason)
 	}
 }
+
+// TestGonumHistory checks that the history of gonum's methods runs from the start to the
+// estimates: its first record is ℓ at the start (not gonum's placeholder of its initial
+// location, F = +Inf) and its last is the final ℓ, which gonum does not pass to its Recorder.
+func TestGonumHistory(t *testing.T) {
+	x, y := spector(t)
+	start := make([]float64, 4)
+	ll0, err := logit(x, y).LogLike(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []optim.Method{&optim.LBFGS{}, &optim.BFGS{}} {
+		res, err := optim.Maximize(logit(x, y), start, nil, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := res.History
+		if len(h) < 2 || h[0].LogLike != ll0 || h[len(h)-1].LogLike != res.LogLike {
+			t.Errorf("%s: history from %v to %v, want from ℓ(start) = %v to ℓ = %v", m, h[0].LogLike, h[len(h)-1].LogLike, ll0, res.LogLike)
+		}
+	}
+}

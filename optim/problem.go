@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -18,6 +19,7 @@ import (
 type Problem struct {
 	obj      Objective
 	settings Settings
+	ctx      context.Context
 	begin    time.Time
 
 	funcEvals, gradEvals, hessEvals, scoreEvals int
@@ -31,9 +33,10 @@ type Problem struct {
 	lastHess        *mat.SymDense
 }
 
-// newProblem starts the clock of a run of obj under s (nil for the zero Settings).
+// newProblem starts the clock of a run of obj under s (nil for the zero Settings), with a
+// context that is never canceled.
 func newProblem(obj Objective, s *Settings) *Problem {
-	p := &Problem{obj: obj, begin: time.Now()}
+	p := &Problem{obj: obj, ctx: context.Background(), begin: time.Now()}
 	if s != nil {
 		p.settings = *s
 	}
@@ -49,6 +52,20 @@ func (p *Problem) NumObs() int { return p.obj.NumObs() }
 // Settings returns the run's settings, for a method's own defaults (Settings.FunctionTol and
 // the like).
 func (p *Problem) Settings() Settings { return p.settings }
+
+// Context returns the run's context, that of MaximizeContext (context.Background() under
+// Maximize). Limit reports its cancellation, so a method that calls Limit once per iteration
+// needs nothing more; one that may spend long within an iteration can also check Err.
+func (p *Problem) Context() context.Context { return p.ctx }
+
+// canceled returns Canceled with context.Cause as the reason once the run's context is
+// canceled or past its deadline, and NotTerminated before.
+func (p *Problem) canceled() (Status, string) {
+	if p.ctx.Err() == nil {
+		return NotTerminated, ""
+	}
+	return Canceled, context.Cause(p.ctx).Error()
+}
 
 // GradientThreshold returns the gradient test's bound on the largest absolute entry of the
 // gradient of ℓ: n × Settings.GradientTol (default 1e-7), with n the total weight Σᵢ wᵢ of a
@@ -174,12 +191,18 @@ func (p *Problem) Record(ll float64, grad []float64) {
 	}
 }
 
-// Limit returns the limit of Settings that the run has reached after the given number of
-// iterations, with the reason for Result.Reason, or NotTerminated. It checks, in this order,
-// iterations ≥ Settings.MaxIterations (defaultMax, the method's own default, when that is 0),
-// IterationLimit; log-likelihood evaluations ≥ Settings.MaxEvaluations, EvaluationLimit; and
-// wall time ≥ Settings.MaxTime, TimeLimit.
+// Limit returns the limit that the run has reached after the given number of iterations, with
+// the reason for Result.Reason, or NotTerminated. It checks, in this order, the run's context
+// (MaximizeContext), Canceled with context.Cause as the reason once it is canceled or past its
+// deadline; iterations ≥ Settings.MaxIterations (defaultMax, the method's own default, when
+// that is 0), IterationLimit; log-likelihood evaluations ≥ Settings.MaxEvaluations,
+// EvaluationLimit; and wall time ≥ Settings.MaxTime, TimeLimit. A method calls it once per
+// iteration, before its step, and returns the iterate it holds when the status is not
+// NotTerminated: that is how every method honours the context, the limits and MaxTime alike.
 func (p *Problem) Limit(iterations, defaultMax int) (Status, string) {
+	if status, why := p.canceled(); status != NotTerminated {
+		return status, why
+	}
 	s := &p.settings
 	maxIter := s.MaxIterations
 	if maxIter <= 0 {

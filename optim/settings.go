@@ -36,6 +36,8 @@ type Settings struct {
 	MaxEvaluations int
 
 	// MaxTime caps the optimizer's wall time, checked once per iteration. Default 0, no cap.
+	// A context deadline (MaximizeContext) stops a run in the same way, with Status Canceled
+	// instead of TimeLimit.
 	MaxTime time.Duration
 
 	// SkipHessian leaves Result.Hessian nil instead of computing the exact Hessian at the

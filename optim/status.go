@@ -32,6 +32,10 @@ const (
 	// Failure: the method could not go on (for example a line search that found no better
 	// point, or a log-likelihood that became NaN). Result.Reason says more.
 	Failure
+	// Canceled: the context of MaximizeContext (mlx.FitContext, estimate.FitContext) was
+	// canceled or passed its deadline; Result.Reason gives context.Cause. The estimates are
+	// the last iterate, as at a limit.
+	Canceled
 )
 
 var statusNames = map[Status]string{
@@ -43,6 +47,7 @@ var statusNames = map[Status]string{
 	TimeLimit:         "time limit",
 	EvaluationLimit:   "evaluation limit",
 	Failure:           "failure",
+	Canceled:          "canceled",
 }
 
 // String returns a short description.
@@ -58,8 +63,11 @@ func (s Status) Converged() bool {
 	return s == GradientConverged || s == FunctionConverged || s == NewtonConverged
 }
 
-// Early reports whether the optimizer stopped on a limit before converging.
-func (s Status) Early() bool { return s == IterationLimit || s == TimeLimit || s == EvaluationLimit }
+// Early reports whether the optimizer stopped on a limit before converging, a canceled
+// context included.
+func (s Status) Early() bool {
+	return s == IterationLimit || s == TimeLimit || s == EvaluationLimit || s == Canceled
+}
 
 // ErrNotConverged is wrapped by Status.Err for every status that is not a convergence.
 var ErrNotConverged = errors.New("optim: optimizer did not converge")

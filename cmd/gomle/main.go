@@ -28,17 +28,26 @@
 // them; ols prints least squares (s² = RSS/(n−k), t statistics, R², F; -cov robust is HC1)
 // unless -ml asks for its maximum-likelihood table.
 //
+// -v writes one line per iteration of the optimizer to standard error, Stata's "Iteration 0:
+// log likelihood = ..." with the largest gradient entry; a fit that runs for more than a second
+// writes them there without -v when standard error is a terminal. Ctrl-C stops the fit after
+// the iteration under way and prints the summary of its last iterate, with a warning; a second
+// Ctrl-C quits at once.
+//
 // Exit status: 0 on success, 1 on bad input or a failed fit (with a message on standard
 // error), 2 on a usage error, 3 when the optimizer did not converge (the summary is printed,
-// with a warning).
+// with a warning), 130 when Ctrl-C interrupted the fit (128 + SIGINT, as a shell reports it; the
+// summary of the last iterate is printed, with a warning).
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 
@@ -53,7 +62,15 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// The first Ctrl-C cancels the fit's context, which stops it after the iteration under
+	// way; then the default behaviour returns, and a second Ctrl-C ends the program.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		<-ctx.Done()
+		stop()
+		fmt.Fprintln(os.Stderr, "gomle: interrupted; stopping after this iteration (Ctrl-C again to quit at once)")
+	}()
+	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // usageError is a mistake in the command line itself, exit status 2.
@@ -64,6 +81,9 @@ func (e *usageError) Error() string { return e.msg }
 // errNotConverged marks a fit that ran but did not converge, exit status 3.
 var errNotConverged = errors.New("the optimizer did not converge; the estimates above are the last iterate")
 
+// errInterrupted marks a fit whose context was canceled (Ctrl-C), exit status 130.
+var errInterrupted = errors.New("interrupted")
+
 const usage = `usage:
   gomle fit MODEL "FORMULA" -data FILE [options]
   gomle nls "y ~ EXPRESSION" -data FILE -start b1=V1,b2=V2 [options]
@@ -73,6 +93,11 @@ Run "gomle fit -h" or "gomle nls -h" for the options.`
 // run executes the command line args, writing the summary to stdout and messages to stderr,
 // and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run with the fits under ctx.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return 2
@@ -80,9 +105,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "fit":
-		err = runFit(args[1:], stdout, stderr)
+		err = runFit(ctx, args[1:], stdout, stderr)
 	case "nls":
-		err = runNLS(args[1:], stdout, stderr)
+		err = runNLS(ctx, args[1:], stdout, stderr)
 	case "models":
 		for _, m := range estimate.Models() {
 			fmt.Fprintf(stdout, "%-12s %s\n", m[0], m[1])
@@ -108,6 +133,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errNotConverged):
 		fmt.Fprintf(stderr, "gomle: %v\n", err)
 		return 3
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintf(stderr, "gomle: %v\n", err)
+		return 130
 	}
 	fmt.Fprintf(stderr, "gomle: %v\n", err)
 	return 1
@@ -118,6 +146,7 @@ type common struct {
 	data, sep, cov, method, json string
 	maxIter                      int
 	gradTol, level               float64
+	verbose                      bool
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -129,6 +158,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
+	fs.BoolVar(&c.verbose, "v", false, "write each iteration's log-likelihood and largest gradient entry to standard error")
 }
 
 // parse parses flags and positional arguments in any order, and returns the positionals.
@@ -179,13 +209,19 @@ func (c *common) choices() (cov stderr.Covariance, cluster string, method optim.
 	return cov, cluster, method, nil
 }
 
-// settings returns the optimizer settings of the flags.
-func (c *common) settings() mlx.Settings {
-	return mlx.Settings{Settings: optim.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}}
+// settings returns the optimizer settings of the flags, with the iteration log on w (standard
+// error) as the Recorder.
+func (c *common) settings(w io.Writer) mlx.Settings {
+	s := mlx.Settings{Settings: optim.Settings{MaxIterations: c.maxIter, GradientTol: c.gradTol}}
+	if log := newIterationLog(w, c.verbose); log != nil {
+		s.Recorder = log.record
+	}
+	return s
 }
 
-// fit loads the data, creates the backend, runs the estimation and reports it.
-func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.Frame) (*estimate.Report, error)) error {
+// fit loads the data, creates the backend, runs the estimation and reports it. The estimation
+// runs under ctx; once ctx is done (Ctrl-C) the error wraps errInterrupted.
+func (c *common) fit(ctx context.Context, stdout io.Writer, estimation func(backends.Backend, *frame.Frame) (*estimate.Report, error)) error {
 	f, err := c.load()
 	if err != nil {
 		return err
@@ -196,9 +232,21 @@ func (c *common) fit(stdout io.Writer, estimation func(backends.Backend, *frame.
 	}
 	rep, err := estimation(b, f)
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w (%v): %w", errInterrupted, context.Cause(ctx), err)
+		}
 		return err
 	}
-	return c.report(rep, stdout)
+	err = c.report(rep, stdout)
+	switch {
+	case err != nil && !errors.Is(err, errNotConverged):
+		return err
+	case rep.Result.Status == optim.Canceled:
+		return fmt.Errorf("%w (%v): the fit was stopped; the estimates above are its last iterate", errInterrupted, context.Cause(ctx))
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w (%v) after the fit converged: the summary above may lack the likelihood-ratio test", errInterrupted, context.Cause(ctx))
+	}
+	return err
 }
 
 // report prints the summary, writes the JSON and turns non-convergence into errNotConverged.
@@ -247,7 +295,7 @@ func (o *optionalFloat) Set(s string) error {
 	return nil
 }
 
-func runFit(args []string, stdout, stderr io.Writer) error {
+func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gomle fit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
@@ -282,7 +330,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 2 {
 		return &usageError{fmt.Sprintf("fit takes a model and a formula, got %d arguments %q", len(pos), pos)}
 	}
-	s.Model, s.Formula, s.Level, s.Settings = pos[0], pos[1], c.level, c.settings()
+	s.Model, s.Formula, s.Level, s.Settings = pos[0], pos[1], c.level, c.settings(stderr)
 	if err := checkModelFlags(fs, s.Model); err != nil {
 		return err
 	}
@@ -294,8 +342,8 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 			return &usageError{err.Error()}
 		}
 	}
-	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
-		rep, err := estimate.Fit(b, f, s)
+	return c.fit(ctx, stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
+		rep, err := estimate.FitContext(ctx, b, f, s)
 		if err == nil && *predictions != "" {
 			err = writePredictions(*predictions, f, rep)
 		}
@@ -303,7 +351,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	})
 }
 
-func runNLS(args []string, stdout, stderr io.Writer) error {
+func runNLS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gomle nls", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
@@ -324,11 +372,13 @@ func runNLS(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Level: c.level, Settings: c.settings()}
+	spec := estimate.NLSSpec{Formula: pos[0], Start: values, Level: c.level, Settings: c.settings(stderr)}
 	if spec.Cov, spec.Cluster, spec.Method, err = c.choices(); err != nil {
 		return err
 	}
-	return c.fit(stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) { return estimate.NLS(b, f, spec) })
+	return c.fit(ctx, stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
+		return estimate.NLSContext(ctx, b, f, spec)
+	})
 }
 
 // modelFlags are the flags that only some models take, with the role that takes them.
