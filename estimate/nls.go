@@ -166,7 +166,11 @@ func (nf *NLSFormula) FitContext(ctx context.Context, b backends.Backend, f *fra
 		}
 	}
 	if rep.Estimates, err = covariance(res, cov, s.Level); err != nil {
-		return nil, err
+		var note string
+		if rep.Estimates, note, err = lastIterate(res, cov, s.Level, err); err != nil {
+			return nil, err
+		}
+		rep.Notes = append(rep.Notes, note)
 	}
 	ssr := float64(n) * res.Estimates[len(res.Estimates)-1] * res.Estimates[len(res.Estimates)-1]
 	rep.Notes = append(rep.Notes, fmt.Sprintf("Residual sum of squares %.10g; residual standard deviation √(SSR/(n−p)) = %.6g (sigma is the MLE √(SSR/n)).",

@@ -164,3 +164,26 @@ func TestPredictDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestLastIterateWithoutSE stops Misra1a's nonlinear regression after one iteration, where −H
+// is not negative definite: the report holds the last iterate with NaN standard errors and a
+// warning, not an error, as a fit stopped by its limit should.
+func TestLastIterateWithoutSE(t *testing.T) {
+	spec := estimate.NLSSpec{Formula: "y ~ b1*(1-exp(-b2*x))", Start: map[string]float64{"b1": 500, "b2": 1e-4}}
+	spec.Settings.MaxIterations = 1
+	rep, err := estimate.NLS(testbackend.Get(t), readFrame(t, "../data/misra1a.csv"), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result.Status.Converged() {
+		t.Fatal("converged in one iteration")
+	}
+	for i, se := range rep.Estimates.SE {
+		if !math.IsNaN(se) || math.IsNaN(rep.Estimates.Params[i]) {
+			t.Errorf("%s: %v (SE %v), want the iterate with a NaN SE", rep.Estimates.Labels[i], rep.Estimates.Params[i], se)
+		}
+	}
+	if !strings.Contains(rep.String(), "no standard errors at the last iterate") {
+		t.Errorf("no warning in the report:\n%s", rep)
+	}
+}

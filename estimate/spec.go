@@ -275,8 +275,13 @@ func FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s Spec)
 	} else {
 		rep.Estimates, err = covariance(res, cov, s.Level)
 	}
-	if err != nil {
-		return nil, err
+	noSE := err != nil
+	if noSE {
+		var note string
+		if rep.Estimates, note, err = lastIterate(res, cov, s.Level, err); err != nil {
+			return nil, err
+		}
+		rep.OLS, rep.Notes = nil, append(rep.Notes, note)
 	}
 	if rep.Shown, err = shown(rep.Estimates, fam, s, rep.OLS != nil); err != nil {
 		return nil, err
@@ -306,7 +311,7 @@ func FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s Spec)
 			}
 		}
 	}
-	if !s.Margins.Off && len(prob.Model.Predictions) > 0 && prob.Design != "" {
+	if !s.Margins.Off && !noSE && len(prob.Model.Predictions) > 0 && prob.Design != "" {
 		if rep.Margins, err = margins(rep.Estimates, d, in, prob, ds, s.Margins); err != nil {
 			return nil, err
 		}
