@@ -118,7 +118,7 @@ func (t *Table) Markdown() string {
 	var b strings.Builder
 	cell := func(c string) string { return strings.ReplaceAll(c, "|", `\|`) }
 	if t.Title != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", markdownEscaper.Replace(t.Title))
+		fmt.Fprintf(&b, "**%s**\n\n", MarkdownEscape(t.Title))
 	}
 	row := func(cells []string) {
 		b.WriteString("|")
@@ -141,13 +141,15 @@ func (t *Table) Markdown() string {
 		row(r)
 	}
 	for _, n := range t.Notes {
-		b.WriteString("\n" + markdownEscaper.Replace(n) + "\n")
+		b.WriteString("\n" + MarkdownEscape(n) + "\n")
 	}
 	return b.String()
 }
 
-// markdownEscaper escapes the characters that would start emphasis or a link in titles and
-// notes: *, _, [, ], `.
+// MarkdownEscape returns s with the characters that would start emphasis, a link or code in
+// Markdown text escaped: * _ [ ] `.
+func MarkdownEscape(s string) string { return markdownEscaper.Replace(s) }
+
 var markdownEscaper = strings.NewReplacer("*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`")
 
 // LaTeX returns the table as a LaTeX table float: the title as its caption, a tabular with
