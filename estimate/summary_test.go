@@ -101,7 +101,7 @@ func TestSavedReport(t *testing.T) {
 						t.Fatalf("Cov[%d][%d] = %v, want %v", i, j, s.Cov[i][j], e.Cov.At(i, j))
 					}
 				}
-				if se := math.Sqrt(s.Cov[i][i]); se != s.Coefficients[i].SE {
+				if se := math.Sqrt(s.Cov[i][i]); !closeTo(se, s.Coefficients[i].SE, 1e-14) { // eform: exp(b)·se against √(exp(b)²·se²), an ulp apart
 					t.Errorf("%s: SE %v is not √Cov = %v", s.Coefficients[i].Name, s.Coefficients[i].SE, se)
 				}
 			}
