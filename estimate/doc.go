@@ -34,6 +34,19 @@
 // stops within one iteration and the Report holds its last iterate, with Status
 // optim.Canceled, as it holds a fit that did not converge.
 //
+// # Saving, loading and comparing fits
+//
+// Report.Summary returns the report as plain data, a Summary, which is also its JSON schema
+// (SchemaVersion, "gomle.report/1", documented in docs/JSON.md): Report.JSON and json.Marshal
+// write it, with the covariance matrices, and Load (or LoadFile) reads it back. A loaded
+// Summary prints byte for byte what the live report printed, as text (String), HTML, Markdown
+// and LaTeX, but cannot refit or predict. Compare sets live reports and loaded summaries side by
+// side, one column per model, the table of Stata's esttab and R's modelsummary:
+//
+//	logit, _ := estimate.Fit(b, f, estimate.Spec{Model: "logit", Formula: "GRADE ~ GPA + TUCE + PSI"})
+//	saved, _ := estimate.LoadFile("probit.json")
+//	fmt.Println(estimate.Compare(logit, saved)) // .HTML() in a notebook, .Markdown(), .LaTeX()
+//
 // # Error handling
 //
 // Every function returns an error that names what is wrong: an unknown model or column, a

@@ -1,10 +1,7 @@
 package estimate
 
 import (
-	"encoding/json"
 	"fmt"
-	"html"
-	"math"
 	"slices"
 	"strings"
 
@@ -107,47 +104,6 @@ func groupCodes(vals []float64) []int {
 	return codes
 }
 
-// header returns the summary lines above the coefficient table.
-func (r *Report) header() []string {
-	res := r.Result
-	lines := []string{
-		fmt.Sprintf("Model: %s    Formula: %s", r.Spec.Model, r.Formula),
-		fmt.Sprintf("Observations: %d (dropped for missing values: %d)    Parameters: %d", res.Observations(), r.Design.Dropped, len(res.Estimates)),
-		fmt.Sprintf("Log-likelihood: %.6f    AIC: %.4f    BIC: %.4f", res.LogLike, r.AIC, r.BIC),
-	}
-	if o := r.OLS; o != nil {
-		l := fmt.Sprintf("Least squares: R2 = %.4f    Adj R2 = %.4f    Root MSE = %.6g (residual df %d)", o.R2, o.AdjR2, o.RootMSE, o.DFResid)
-		if o.F != nil {
-			l += fmt.Sprintf("    F(%d, %d) = %.4f, Prob > F = %.4g", o.F.DF1, o.F.DF2, o.F.Stat, o.F.P)
-		}
-		lines = append(lines, l)
-	}
-	if !math.IsNaN(r.LLNull) {
-		l := fmt.Sprintf("Null log-likelihood: %.6f    LR chi2(%d) = %.4f, Prob > chi2 = %.4g", r.LLNull, r.LR.DF, r.LR.Stat, r.LR.P)
-		if r.Spec.Weights.Kind == SamplingWeights {
-			// A ratio of pseudo-likelihoods is no likelihood-ratio test (Stata prints none).
-			l = fmt.Sprintf("Null log pseudo-likelihood: %.6f", r.LLNull)
-		}
-		if !math.IsNaN(r.PseudoR2) {
-			l += fmt.Sprintf("    Pseudo R2 = %.4f", r.PseudoR2)
-		}
-		lines = append(lines, l)
-	}
-	if r.Clusters != nil {
-		g := map[int]bool{}
-		for _, c := range r.Clusters {
-			g[c] = true
-		}
-		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", len(g), r.Spec.Cluster))
-	}
-	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s, %d backend calls); backend %s.",
-		res.Method, res.Status, res.Iterations, res.Runtime.Seconds(), res.Calls, res.Backend))
-	if !res.Status.Converged() {
-		lines = append(lines, "WARNING: the optimizer did not converge ("+res.Reason+"); the estimates are the last iterate.")
-	}
-	return lines
-}
-
 // shown returns the estimates est as the table shows them for the spec: for least squares
 // without σ, and for EForm with the parameters of the model's linear indices exponentiated.
 func shown(est *stderr.Estimates, fam *likelihoods.Family, s Spec, leastSquares bool) (*stderr.Estimates, error) {
@@ -209,22 +165,6 @@ func countTrue(v []bool) int {
 	return n
 }
 
-// table returns the coefficient table as printed: Shown's, with the omitted regressors'
-// rows and the report's notes.
-func (r *Report) table() *stderr.Table {
-	e := r.Shown
-	if e == nil {
-		e = r.Estimates
-	}
-	t := e.Table()
-	if r.OLS != nil {
-		t.Title = fmt.Sprintf("%s: least squares, t statistics on %d degrees of freedom (backend %s), N = %d", r.Spec.Model, e.DF, r.Result.Backend, r.Result.NumObs)
-	}
-	t.Rows = omittedRows(t.Rows, len(t.Columns), r.Design.Names, r.Omitted)
-	t.Notes = append(t.Notes, r.Notes...)
-	return t
-}
-
 // omittedRows inserts a row "(omitted)" for each omitted regressor after the row of the
 // nearest regressor before it in the design (in every equation, for a model with several),
 // or at the top when no earlier regressor has a row.
@@ -283,114 +223,14 @@ func omittedRows(rows [][]string, width int, design, omitted []string) [][]strin
 }
 
 // String returns the summary as text: the header, the coefficient table, the notes and the
-// average marginal effects.
-func (r *Report) String() string {
-	var b strings.Builder
-	for _, l := range r.header() {
-		b.WriteString(l + "\n")
-	}
-	b.WriteString("\n" + r.table().String())
-	if r.Margins != nil {
-		b.WriteString("\n" + r.Margins.Table().String())
-	}
-	return b.String()
-}
+// marginal effects (Summary.String).
+func (r *Report) String() string { return r.Summary().String() }
 
-// HTML returns the summary as HTML, for notebooks.
-func (r *Report) HTML() string {
-	var b strings.Builder
-	b.WriteString("<p>")
-	for _, l := range r.header() {
-		b.WriteString(html.EscapeString(l) + "<br>")
-	}
-	b.WriteString("</p>")
-	b.WriteString(r.table().HTML())
-	if r.Margins != nil {
-		b.WriteString(r.Margins.Table().HTML())
-	}
-	return b.String()
-}
+// HTML returns the summary as HTML, for notebooks (Summary.HTML).
+func (r *Report) HTML() string { return r.Summary().HTML() }
 
-// Coef is one row of a coefficient or marginal-effects table in the JSON report.
-type Coef struct {
-	Name                       string
-	Value, SE, Z, P, Low, High float64
-	// EForm marks a coefficient reported as exp(b) (Spec.EForm); Z and P are then b's.
-	EForm bool `json:",omitempty"`
-}
+// Markdown returns the summary as Markdown (Summary.Markdown).
+func (r *Report) Markdown() string { return r.Summary().Markdown() }
 
-// jsonReport is the JSON form of a Report: every number the text summary prints, at full
-// precision. Numbers that do not exist (no null model) are null.
-type jsonReport struct {
-	Model, Formula, Covariance, Method, Status, Reason, Backend string
-	Observations, Dropped, Parameters, Iterations, Calls        int
-	Converged                                                   bool
-	LogLike                                                     float64
-	LLNull, LRChi2, LRPValue, PseudoR2                          *float64
-	LRDF                                                        *int
-	AIC, BIC, Seconds                                           float64
-	Level                                                       float64 // of the intervals Low, High
-	// DF is the residual degrees of freedom when Z are t statistics (least squares); absent
-	// for z statistics.
-	DF int `json:",omitempty"`
-	// EForm names the exponentiated coefficients ("Odds ratio"), when Spec.EForm.
-	EForm        string `json:",omitempty"`
-	Coefficients []Coef
-	// Omitted are the regressors dropped because of collinearity; they have no coefficient.
-	Omitted []string `json:",omitempty"`
-	// OLS has least squares' statistics (ols without Spec.ML).
-	OLS *OLSStats `json:",omitempty"`
-	// MarginalEffects are labelled "outcome: variable" for a prediction with several
-	// outcomes; MarginsOf names the prediction and MarginsAt the point ("" for averages).
-	MarginalEffects      []Coef `json:",omitempty"`
-	MarginsOf, MarginsAt string `json:",omitempty"`
-	Notes                []string
-	// Bootstrap has the bootstrap's replicate count and percentile intervals (Low and High
-	// above are then normal-based), when the covariance is Bootstrap.
-	Bootstrap *stderr.BootstrapSummary `json:",omitempty"`
-	// Weights is KIND:COLUMN (fw:count) for a weighted fit, SumWeights their sum; Observations
-	// counts what the rows stand for (Σ w under frequency weights) and Rows the rows used.
-	Weights    string  `json:",omitempty"`
-	SumWeights float64 `json:",omitempty"`
-	Rows       int
-}
-
-// JSON returns the report as indented JSON.
-func (r *Report) JSON() ([]byte, error) {
-	res, e := r.Result, r.Shown
-	if e == nil {
-		e = r.Estimates
-	}
-	j := jsonReport{
-		Model: r.Spec.Model, Formula: r.Formula, Covariance: e.Kind.String(), Method: res.Method, Status: res.Status.String(),
-		Reason: res.Reason, Backend: res.Backend, Observations: res.Observations(), Rows: res.NumObs, Dropped: r.Design.Dropped,
-		Parameters: len(res.Estimates), Iterations: res.Iterations, Calls: res.Calls, Converged: res.Status.Converged(),
-		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Seconds: res.Runtime.Seconds(), Level: e.Level, Notes: r.Notes,
-		Bootstrap: e.Bootstrap, DF: e.DF, EForm: e.EForm, Omitted: r.Omitted, OLS: r.OLS,
-	}
-	if w := r.Spec.Weights; w.Column != "" {
-		j.Weights, j.SumWeights = w.Kind.String()+":"+w.Column, res.SumWeights
-	}
-	if !math.IsNaN(r.LLNull) {
-		j.LLNull = &r.LLNull
-		if r.Spec.Weights.Kind != SamplingWeights {
-			j.LRChi2, j.LRPValue, j.LRDF = &r.LR.Stat, &r.LR.P, &r.LR.DF
-		}
-	}
-	if !math.IsNaN(r.PseudoR2) {
-		j.PseudoR2 = &r.PseudoR2
-	}
-	for i, l := range e.Labels {
-		j.Coefficients = append(j.Coefficients, Coef{l, e.Params[i], e.SE[i], e.Z[i], e.P[i], e.Lower[i], e.Upper[i], e.Exponentiated != nil && e.Exponentiated[i]})
-	}
-	if m := r.Margins; m != nil {
-		j.MarginsOf, j.MarginsAt = m.Response, m.At
-		for i, l := range m.Labels {
-			if m.Outcomes[i] != "" {
-				l = m.Outcomes[i] + ": " + l
-			}
-			j.MarginalEffects = append(j.MarginalEffects, Coef{Name: l, Value: m.Effect[i], SE: m.SE[i], Z: m.Z[i], P: m.P[i], Low: m.Lower[i], High: m.Upper[i]})
-		}
-	}
-	return json.MarshalIndent(j, "", "  ")
-}
+// LaTeX returns the summary as LaTeX (Summary.LaTeX).
+func (r *Report) LaTeX() string { return r.Summary().LaTeX() }

@@ -92,7 +92,7 @@ type Model struct {
 	// Blocks lists the parameter blocks in the order of the flat parameter vector.
 	Blocks []Block
 	// LogLikeObs builds the per-observation log-likelihood.
-	LogLikeObs func(p Params, d Data) *graph.Node
+	LogLikeObs func(p Params, d Data) *graph.Node `json:"-"`
 	// Batched declares that LogLikeObs also accepts a batch of parameter vectors: when
 	// Params.Batched is true every block arrives with a leading batch axis (Get returns
 	// [B, Size], Scalar [B, 1]) and LogLikeObs must return [B, n], row b the log-likelihood at
@@ -307,7 +307,7 @@ type Prediction struct {
 	Outcomes []string
 	// Func builds the prediction from the parameters on their natural scale and the data. It
 	// runs while a graph is being built and may panic; callers report the panic as an error.
-	Func func(p Params, d Data) *graph.Node
+	Func func(p Params, d Data) *graph.Node `json:"-"`
 }
 
 // Params gives LogLikeObs the parameter blocks as graph nodes on their natural scale.

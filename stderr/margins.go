@@ -187,7 +187,7 @@ func (me *Margins) Table() *Table {
 			labels[r] = me.Outcomes[r] + ": " + l
 		}
 	}
-	t := inferenceTable("dy/dx", e.Level, e.DF, labels, me.Effect, me.SE, me.Z, me.P, me.Lower, me.Upper)
+	t := InferenceTable("dy/dx", e.Level, e.DF, labels, me.Effect, me.SE, me.Z, me.P, me.Lower, me.Upper)
 	kind := "Average marginal effects"
 	if me.At != "" {
 		kind = "Marginal effects at " + me.At

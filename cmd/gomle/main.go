@@ -2,6 +2,8 @@
 //
 //	gomle fit MODEL "FORMULA" -data FILE [options]
 //	gomle nls "y ~ EXPRESSION" -data FILE -start b1=V1,b2=V2 [options]
+//	gomle show FILE.json [-format text|html|md|latex]
+//	gomle table A.json B.json ... [-format text|html|md|latex] [-stat] [-stars]
 //	gomle models
 //
 // fit fits one of the ready-made models (gomle models lists them) with an R-style formula,
@@ -23,6 +25,11 @@
 // bhhh). Flags may come
 // before or after the positional arguments. The backend is GoMLX's choice (GOMLX_BACKEND, else
 // XLA CPU when its plugin is installed, else pure Go).
+//
+// -format prints the summary as text (the default), html, md (Markdown) or latex (booktabs).
+// show prints a summary saved with -json, as fit printed it; table sets saved fits side by
+// side, one column per model (coefficients matched by label, standard errors in parentheses,
+// -stat for z statistics instead, -stars for significance marks).
 //
 // fit's -eform prints odds, relative-risk, incidence-rate or hazard ratios, where the model has
 // them; ols prints least squares (s² = RSS/(n−k), t statistics, R², F; -cov robust is HC1)
@@ -87,6 +94,8 @@ var errInterrupted = errors.New("interrupted")
 const usage = `usage:
   gomle fit MODEL "FORMULA" -data FILE [options]
   gomle nls "y ~ EXPRESSION" -data FILE -start b1=V1,b2=V2 [options]
+  gomle show FILE.json [-format text|html|md|latex]
+  gomle table A.json B.json ... [-format text|html|md|latex] [-stat] [-stars]
   gomle models
 Run "gomle fit -h" or "gomle nls -h" for the options.`
 
@@ -108,6 +117,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = runFit(ctx, args[1:], stdout, stderr)
 	case "nls":
 		err = runNLS(ctx, args[1:], stdout, stderr)
+	case "show":
+		err = runShow(args[1:], stdout, stderr)
+	case "table":
+		err = runTable(args[1:], stdout, stderr)
 	case "models":
 		for _, m := range estimate.Models() {
 			fmt.Fprintf(stdout, "%-12s %s\n", m[0], m[1])
@@ -144,6 +157,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // common holds the options fit and nls share.
 type common struct {
 	data, sep, cov, method, json string
+	format                       format
 	maxIter                      int
 	gradTol, level               float64
 	verbose                      bool
@@ -156,6 +170,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.method, "method", "", "optimizer: trust, newton, bfgs, lbfgs or bhhh (default: newton for fit, trust for nls)")
 	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
+	fs.Var(&c.format, "format", "print the summary as text, html, md (Markdown) or latex (default text)")
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
 	fs.BoolVar(&c.verbose, "v", false, "write each iteration's log-likelihood and largest gradient entry to standard error")
@@ -253,7 +268,7 @@ func (c *common) fit(ctx context.Context, stdout io.Writer, estimation func(back
 // With -json - the JSON alone goes to standard output, so that it can be piped to a JSON reader.
 func (c *common) report(rep *estimate.Report, stdout io.Writer) error {
 	if c.json != "-" {
-		fmt.Fprint(stdout, rep.String())
+		fmt.Fprint(stdout, c.format.print(rep))
 	}
 	if c.json != "" {
 		js, err := rep.JSON()

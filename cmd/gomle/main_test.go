@@ -204,11 +204,12 @@ func TestLevelFlag(t *testing.T) {
 	}
 }
 
-// stripTimes drops the lines that report run times, which differ between runs.
+// stripTimes drops the lines that report run times and the JSON's time of saving, which
+// differ between runs.
 func stripTimes(s string) string {
 	var keep []string
 	for _, l := range strings.Split(s, "\n") {
-		if !strings.Contains(l, "Optimizer:") && !strings.Contains(l, `"Seconds"`) {
+		if !strings.Contains(l, "Optimizer:") && !strings.Contains(l, `"Seconds"`) && !strings.Contains(l, `"Created"`) {
 			keep = append(keep, l)
 		}
 	}
