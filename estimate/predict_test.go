@@ -187,3 +187,31 @@ func TestLastIterateWithoutSE(t *testing.T) {
 		t.Errorf("no warning in the report:\n%s", rep)
 	}
 }
+
+// TestJSONNonFinite saves a fit whose log-likelihood is −Inf (a constant outcome: σ runs to
+// zero and the fit fails there): JSON has no such numbers, so they are written as null and read
+// back as NaN.
+func TestJSONNonFinite(t *testing.T) {
+	f, err := frame.New([]string{"y", "x"}, [][]float64{{1, 1, 1, 1}, {1, 2, 3, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := estimate.Fit(testbackend.Get(t), f, estimate.Spec{Model: "ols", Formula: "y ~ x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := rep.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"LogLike": null`) {
+		t.Errorf("the log-likelihood %v is not null in the JSON", rep.Result.LogLike)
+	}
+	s, err := estimate.Load(strings.NewReader(string(js)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(s.LogLike) {
+		t.Errorf("log-likelihood read back as %v, want NaN", s.LogLike)
+	}
+}
