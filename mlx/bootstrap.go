@@ -264,7 +264,7 @@ func (ev *Evaluator) replicates(theta *mat.Dense, weights []float64, hessians bo
 	var hs []*mat.SymDense
 	for first := 0; first < reps; first += group {
 		size := min(group, reps-first) // replicates in this call; the rest is filling
-		err := ev.runChunksExtra(programID{kind: kind}, ev.zeroParams(), func(int) []any {
+		err := ev.runChunksExtra(programID{kind: kind}, ev.zeroParams(), func(int, span) []any {
 			args := make([]any, 0, len(ev.model.Blocks)+1)
 			off := 0
 			for _, b := range ev.model.Blocks {

@@ -168,11 +168,12 @@ func finalizeAll(sets []*programs) {
 // pointer as well, and shares programs only with itself.
 //
 // It panics if the model's graph cannot be built; call it inside guard.Run.
-func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes.Shape, weights WeightKind, weightScale float64) programsKey {
+func fingerprint(b backends.Backend, bd builder, inputs []shapes.Shape) programsKey {
+	m, columns := bd.model, bd.columns
 	h := sha256.New()
 	// The weights' kind decides the meat program (see build's progScoreOuter); their scale is
-	// a constant of every program.
-	fmt.Fprintf(h, "mlx programs v1\nbatched=%t\nweights=%d scale=%x\n", m.Batched, int(weights), math.Float64bits(weightScale))
+	// a constant of every program; the devices decide how the programs are compiled and run.
+	fmt.Fprintf(h, "mlx programs v1\nbatched=%t\nweights=%d scale=%x devices=%v\n", m.Batched, int(bd.weights), math.Float64bits(bd.weightScale), bd.devices)
 	for _, blk := range m.Blocks {
 		fmt.Fprintf(h, "block %q size=%d transform=%d\n", blk.Name, blk.Size, int(blk.Transform))
 	}
@@ -193,7 +194,6 @@ func fingerprint(b backends.Backend, m *Model, columns []string, inputs []shapes
 	for _, blk := range m.Blocks {
 		nodes = append(nodes, graph.Parameter(g, "param:"+blk.Name, shapes.Make(dtypes.Float64, blk.Size)))
 	}
-	bd := builder{model: m, columns: columns, weights: weights, weightScale: weightScale}
 	bd.build(progValue, nodes)
 	if m.Batched {
 		data, raw := bd.split(nodes)

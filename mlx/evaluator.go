@@ -81,6 +81,9 @@ type builder struct {
 	// weightScale multiplies the weights in every program: 1, or for sampling weights the
 	// inverse of their mean, so that they enter normalized to mean 1.
 	weightScale float64
+	// devices, when not nil, are the devices the rows are sharded over: every program runs on
+	// each (SPMD) and sums its outputs over them (see devices.go).
+	devices []backends.DeviceNum
 }
 
 // exec returns the compiled program id, creating its graph.Exec on first use. Call it only
@@ -102,8 +105,16 @@ func (ps *programs) exec(id programID) (*graph.Exec, error) {
 			if id.kind == progSteps {
 				return ps.buildSteps(id, inputs)
 			}
-			return ps.build(id.kind, inputs)
+			outs := ps.build(id.kind, inputs)
+			if ps.devices != nil && reduced(id.kind) {
+				// Each device summed its own rows; the sum over devices is the total.
+				outs = inputs[0].Graph().Distributed().AllReduce(outs, backends.ReduceOpSum)
+			}
+			return outs
 		})
+		if c.err == nil && ps.devices != nil {
+			c.err = spmd(c.exec, ps.devices)
+		}
 	})
 	return c.exec, c.err
 }
@@ -356,6 +367,11 @@ type Evaluator struct {
 	progs      []*programs
 	chunkProgs []int
 	calls      atomic.Int64 // compiled programs run, one per chunk per evaluation
+	// devices are the devices the rows are sharded over, nil for the default device alone;
+	// shards holds a one-chunk Dataset's shards once placed on them (see devices.go).
+	devices  []backends.DeviceNum
+	shardsMu sync.Mutex
+	shards   []map[string]*tensors.Tensor
 }
 
 // Calls returns how many times this Evaluator has run a compiled program (one per chunk of
@@ -365,11 +381,21 @@ func (ev *Evaluator) Calls() int { return int(ev.calls.Load()) }
 // Evaluator is the optim.Objective that Fit maximizes.
 var _ optim.Objective = (*Evaluator)(nil)
 
-// NewEvaluator checks the model and returns an Evaluator of it on the data. It builds the
-// model's value graph for the data's shapes (see Evaluator), so it returns an error if
-// LogLikeObs cannot build it, for example if it asks for an unknown column or block or returns
-// the wrong shape.
+// NewEvaluator checks the model and returns an Evaluator of it on the data, on the backend's
+// default device. It builds the model's value graph for the data's shapes (see Evaluator), so
+// it returns an error if LogLikeObs cannot build it, for example if it asks for an unknown
+// column or block or returns the wrong shape.
 func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, error) {
+	return NewEvaluatorOn(b, m, data, nil)
+}
+
+// NewEvaluatorOn is NewEvaluator with the rows of every chunk sharded over the given devices of
+// the backend (see Devices): each device holds its share of the rows and runs the same program
+// on them, and the log-likelihood, gradient, Hessian and score sums are added up across the
+// devices inside the program, so the host receives one small result per evaluation, as from
+// one device. Nil or empty devices means the backend's default device, as NewEvaluator. It
+// returns an error if a device is repeated or not one of the backend's.
+func NewEvaluatorOn(b backends.Backend, m *Model, data *Dataset, devices []int) (*Evaluator, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -379,27 +405,35 @@ func NewEvaluator(b backends.Backend, m *Model, data *Dataset) (*Evaluator, erro
 	if data == nil {
 		return nil, fmt.Errorf("mlx: model %q: nil dataset", m.Name)
 	}
-	ev := &Evaluator{model: m, data: data, backend: b, chunkProgs: make([]int, len(data.chunks))}
+	devs, err := checkDevices(b, devices)
+	if err != nil {
+		return nil, fmt.Errorf("mlx: model %q: %w", m.Name, err)
+	}
+	ev := &Evaluator{model: m, data: data, backend: b, chunkProgs: make([]int, len(data.chunks)), devices: devs}
 	index := map[int]int{} // rows -> position in progs; chunks differ only in their rows
 	for c, rows := range data.rows {
 		if i, ok := index[rows]; ok {
 			ev.chunkProgs[c] = i
 			continue
 		}
+		bd := builder{model: m, columns: data.names, weights: data.weights, weightScale: data.weightScale()}
 		inputs := make([]shapes.Shape, len(data.names))
 		for i, name := range data.names {
 			inputs[i] = data.shape(c, name)
 		}
+		if devs != nil {
+			bd, inputs = ev.shardLayout(c)
+		}
 		var key programsKey
 		if err := guard.Run(func() error {
-			key = fingerprint(b, m, data.names, inputs, data.weights, data.weightScale())
+			key = fingerprint(b, bd, inputs)
 			return nil
 		}); err != nil {
 			return nil, fmt.Errorf("mlx: model %q: %w", m.Name, err)
 		}
 		index[rows] = len(ev.progs)
 		ev.chunkProgs[c] = len(ev.progs)
-		ev.progs = append(ev.progs, cache.lookup(key, builder{model: m, columns: data.names, weights: data.weights, weightScale: data.weightScale()}))
+		ev.progs = append(ev.progs, cache.lookup(key, bd))
 	}
 	return ev, nil
 }
@@ -466,7 +500,13 @@ func (ev *Evaluator) Precompile() error {
 				if err != nil {
 					return err
 				}
-				args, done, err := ev.args(c, params)
+				var args []any
+				var done func()
+				if ev.devices != nil {
+					args, _, done, err = ev.shardArgs(c, make([]float64, ev.model.NumParams()), nil)
+				} else {
+					args, done, err = ev.args(c, params)
+				}
 				if err != nil {
 					return fmt.Errorf("mlx: model %q: %w", ev.model.Name, err)
 				}
@@ -520,8 +560,9 @@ func (ev *Evaluator) runChunks(kind program, u []float64, each func(c int, outs 
 }
 
 // runChunksExtra is runChunks for programs with inputs after the parameters: extra, if not
-// nil, returns them for chunk c (they are released after the chunk's run).
-func (ev *Evaluator) runChunksExtra(id programID, u []float64, extra func(c int) []any, each func(c int, outs [][]float64)) error {
+// nil, returns them for the span s of chunk c's rows that one program input holds (the whole
+// chunk, or on several devices one device's shard); they are released after the run.
+func (ev *Evaluator) runChunksExtra(id programID, u []float64, extra func(c int, s span) []any, each func(c int, outs [][]float64)) error {
 	if len(u) != ev.model.NumParams() {
 		return fmt.Errorf("mlx: model %q: parameter vector has %d values, want %d", ev.model.Name, len(u), ev.model.NumParams())
 	}
@@ -535,13 +576,23 @@ func (ev *Evaluator) runChunksExtra(id programID, u []float64, extra func(c int)
 			if err != nil {
 				return err
 			}
+			if ev.devices != nil {
+				ev.calls.Add(1)
+				outs, err := ev.runSharded(e, id.kind, c, u, extra)
+				if err != nil {
+					return err
+				}
+				each(c, outs)
+				continue
+			}
 			args, done, err := ev.args(c, params)
 			if err != nil {
 				return err
 			}
 			var more []any
 			if extra != nil {
-				more = extra(c)
+				rows := ev.data.rows[c]
+				more = extra(c, span{lo: 0, hi: rows, padded: rows})
 				args = append(args, more...)
 			}
 			ev.calls.Add(1)
@@ -699,15 +750,16 @@ func (ev *Evaluator) ScoreMeat(u []float64, groups []int) (*mat.SymDense, error)
 		numGroups = max(numGroups, g+1)
 	}
 	sums := mat.NewDense(numGroups, p, nil)
-	start := 0
-	err := ev.runChunksExtra(programID{kind: progScoreSums}, u, func(c int) []any {
-		rows := ev.data.rows[c]
-		codes := make([]int32, rows)
-		for i := range rows {
-			codes[i] = int32(groups[start+i])
+	starts := make([]int, len(ev.data.rows)) // each chunk's first row
+	for c := 1; c < len(starts); c++ {
+		starts[c] = starts[c-1] + ev.data.rows[c-1]
+	}
+	err := ev.runChunksExtra(programID{kind: progScoreSums}, u, func(c int, s span) []any {
+		codes := make([]int32, s.padded) // padding rows (weight zero, zero scores) go to group 0
+		for i := s.lo; i < s.hi; i++ {
+			codes[i-s.lo] = int32(groups[starts[c]+i])
 		}
-		start += rows
-		return []any{tensors.FromFlatDataAndDimensions(codes, rows), tensors.FromShape(shapes.Make(dtypes.Float64, numGroups, p))}
+		return []any{tensors.FromFlatDataAndDimensions(codes, s.padded), tensors.FromShape(shapes.Make(dtypes.Float64, numGroups, p))}
 	}, func(_ int, outs [][]float64) {
 		sums.Add(sums, mat.NewDense(numGroups, p, outs[0]))
 	})

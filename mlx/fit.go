@@ -29,6 +29,11 @@ type Settings struct {
 	// Default: 0 for every entry, 1 for entries of Positive blocks.
 	Start []float64
 
+	// Devices are the backend's devices to shard the rows over (NewEvaluatorOn): nil, the
+	// default, runs on the backend's default device. The estimates are those of one device,
+	// up to the order of floating-point sums.
+	Devices []int
+
 	optim.Settings
 }
 
@@ -40,6 +45,8 @@ type Result struct {
 	Method string
 	// Backend names the GoMLX backend the fit ran on.
 	Backend string
+	// Devices are the devices the rows were sharded over, nil for the backend's default device.
+	Devices []int
 	// NumObs is the number of observations: of data rows, weighted or not. Observations gives
 	// the number the rows stand for.
 	NumObs int
@@ -123,7 +130,11 @@ func Fit(b backends.Backend, m *Model, data *Dataset, s *Settings, method optim.
 // optim.MaximizeContext). A compiled program under way on the backend runs to its end.
 // FitContext panics if ctx is nil.
 func FitContext(ctx context.Context, b backends.Backend, m *Model, data *Dataset, s *Settings, method optim.Method) (*Result, error) {
-	ev, err := NewEvaluator(b, m, data)
+	var devices []int
+	if s != nil {
+		devices = s.Devices
+	}
+	ev, err := NewEvaluatorOn(b, m, data, devices)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +175,7 @@ func FitEvaluatorContext(ctx context.Context, ev *Evaluator, s *Settings, method
 		Method:        run.Method,
 		Backend:       ev.backend.Name(),
 		NumObs:        ev.data.n,
+		Devices:       ev.Devices(),
 		Weights:       ev.data.weights,
 		SumWeights:    ev.data.sumWeights,
 		positive:      ev.data.positive,

@@ -58,7 +58,7 @@ func (ev *Evaluator) LogLikeLine(u, d, alphas []float64) (lls []float64, ok bool
 		padded := make([]float64, lineSteps) // unused step sizes are 0: ℓ(u), always defined
 		copy(padded, chunk)
 		sums := make([]float64, lineSteps)
-		err := ev.runChunksExtra(programID{kind: progLine}, u, func(int) []any {
+		err := ev.runChunksExtra(programID{kind: progLine}, u, func(int, span) []any {
 			var args []any
 			for _, t := range blockTensors(ev.model, d) {
 				args = append(args, t)

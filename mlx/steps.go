@@ -42,7 +42,7 @@ func (ev *Evaluator) Steps(rule optim.StepRule, k int, from optim.StepState) (*o
 			ev.model.Name, k, len(from.Grad), len(from.M), len(from.V), p)
 	}
 	// Inputs after the parameter blocks, in buildSteps' order.
-	extra := func(int) []any {
+	extra := func(int, span) []any {
 		var args []any
 		add := func(ts ...*tensors.Tensor) {
 			for _, t := range ts {
