@@ -70,3 +70,25 @@ func sequential(config string) string {
 	}
 	return config + ",ops_sequential"
 }
+
+// NewCPU returns XLA's CPU backend with the given number of virtual devices (PJRT's
+// cpu_device_count; XLA makes 4 by default), on which rows can be sharded over several devices
+// without a GPU (mlx.Settings.Devices). The devices share the machine's cores, so they
+// exercise multi-device programs rather than speed them up. It returns an error if no PJRT CPU
+// plugin is installed (scripts/install-pjrt-cpu.sh) or devices is below 1.
+func NewCPU(devices int) (backends.Backend, error) {
+	if devices < 1 {
+		return nil, fmt.Errorf("backend: NewCPU(%d): want at least one device", devices)
+	}
+	xla.EnableAutoInstall(false)
+	var b backends.Backend
+	err := guard.Run(func() error {
+		var err error
+		b, err = xla.NewWithOptions("cpu", pjrt.NamedValuesMap{"cpu_device_count": int64(devices)})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("backend: XLA CPU with %d devices: %w", devices, err)
+	}
+	return b, nil
+}

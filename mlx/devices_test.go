@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomle/gomle/backend"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
@@ -25,8 +26,9 @@ type deviceCase struct {
 
 // deviceCases returns models covering the engine's program families on n simulated rows: the
 // structured Hessian (logit), an index with a γ block (nbreg), a γ block of several entries
-// (ordered logit), several indices (mlogit), a log-duration model (weibull) and the generic
-// Hessian of a model without indices, each on rows that the devices cannot divide evenly.
+// (ordered logit), several indices (mlogit), a log-duration model (weibull), frequency and
+// sampling weights, and the generic Hessian of a model without indices, each on rows that the
+// devices cannot divide evenly.
 func deviceCases(n int) []deviceCase {
 	d := simulateWeighted(n, 9)
 	r := rand.New(rand.NewPCG(9, 9))
@@ -56,6 +58,16 @@ func deviceCases(n int) []deviceCase {
 		{"weibull", likelihoods.Weibull(3), func(lo, hi int) []mlx.Column {
 			return []mlx.Column{mlx.Vector("t", dur[lo:hi]), mlx.Vector("d", binary(d.y[lo:hi])), x(lo, hi)}
 		}, []float64{-0.2, 0.1, 0.3, 0.2}},
+		{"logit, frequency weights", likelihoods.Logit(3), func(lo, hi int) []mlx.Column {
+			return []mlx.Column{mlx.Vector("y", binary(d.y[lo:hi])), x(lo, hi), mlx.Weights(mlx.Frequency, d.w[lo:hi])}
+		}, []float64{0.1, 0.4, -0.3}},
+		{"nbreg, sampling weights", likelihoods.NegBin2(3, false), func(lo, hi int) []mlx.Column {
+			w := make([]float64, hi-lo)
+			for i := range w {
+				w[i] = 0.5 + d.w[lo+i]*1.7
+			}
+			return []mlx.Column{mlx.Vector("y", d.y[lo:hi]), x(lo, hi), mlx.Weights(mlx.Sampling, w)}
+		}, []float64{0.2, 0.3, -0.2, -0.5}},
 		{"generic", generic, func(lo, hi int) []mlx.Column { return []mlx.Column{mlx.Vector("y", binary(d.y[lo:hi])), x(lo, hi)} }, []float64{0.1, 0.4, -0.3}},
 	}
 }
@@ -204,4 +216,43 @@ func evaluateAll(t *testing.T, ev *mlx.Evaluator, u []float64, groups []int) map
 	}
 	out["clustered meat"] = mc.RawSymmetric().Data
 	return out
+}
+
+// TestEightDevices shards a logit's 301 rows over 8 virtual XLA CPU devices (37 or 38 rows
+// each, the last padded) and checks every program against device 0 alone of the same backend.
+func TestEightDevices(t *testing.T) {
+	if testbackend.Get(t).Name() != "xla" {
+		t.Skip("needs XLA's CPU backend")
+	}
+	b, err := backend.NewCPU(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if b.NumDevices() != 8 {
+		t.Fatalf("%d devices, asked for 8", b.NumDevices())
+	}
+	tc := deviceCases(301)[0]
+	ds, err := mlx.NewDataset(tc.cols(0, 301)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := make([]int, 301)
+	for i := range groups {
+		groups[i] = i % 5
+	}
+	ref, err := mlx.NewEvaluator(b, tc.model, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := mlx.NewEvaluatorOn(b, tc.model, ds, []int{0, 1, 2, 3, 4, 5, 6, 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := evaluateAll(t, ref, tc.at, groups), evaluateAll(t, ev, tc.at, groups)
+	for name, w := range want {
+		if r := vecRel(got[name], w); r > 1e-12 || math.IsNaN(r) {
+			t.Errorf("8 devices: %s differs from one device's by %.2g", name, r)
+		}
+	}
 }
