@@ -55,6 +55,8 @@ type Summary struct {
 	// Method is the optimizer ("Newton"), Status why it stopped ("converged (gradient)"),
 	// Converged whether that is convergence, Reason any detail, Backend the GoMLX backend.
 	Method, Status, Reason, Backend string
+	// Devices are the backend's devices the rows were sharded over; absent for one device.
+	Devices []int `json:",omitempty"`
 	Converged                       bool
 	// Observations is N, what the rows stand for (Σw under frequency weights); Rows the data
 	// rows used; Dropped the rows left out for missing values; Parameters the number of
@@ -253,7 +255,7 @@ func (r *Report) Summary() *Summary {
 	s := &Summary{
 		Schema: SchemaVersion, Created: time.Now().UTC().Format(time.RFC3339), Gomle: moduleVersion(),
 		Model: r.Spec.Model, ModelName: res.Model.Name, Formula: r.Formula, Covariance: e.Kind.String(),
-		Method: res.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Reason: res.Reason, Backend: res.Backend,
+		Method: res.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Reason: res.Reason, Backend: res.Backend, Devices: res.Devices,
 		Observations: res.Observations(), Rows: res.NumObs, Dropped: r.Design.Dropped, Parameters: len(res.Estimates),
 		Iterations: res.Iterations, Calls: res.Calls, Seconds: res.Runtime.Seconds(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Level: e.Level, DF: e.DF, EForm: e.EForm,
@@ -420,8 +422,12 @@ func (s *Summary) header() []string {
 	if s.Clusters > 0 {
 		lines = append(lines, fmt.Sprintf("Standard errors adjusted for %d clusters in %s.", s.Clusters, s.Options.Cluster))
 	}
+	backend := s.Backend
+	if len(s.Devices) > 1 {
+		backend += fmt.Sprintf(", rows sharded over devices %v", s.Devices)
+	}
 	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s, %d backend calls); backend %s.",
-		s.Method, s.Status, s.Iterations, s.Seconds, s.Calls, s.Backend))
+		s.Method, s.Status, s.Iterations, s.Seconds, s.Calls, backend))
 	if !s.Converged {
 		lines = append(lines, "WARNING: the optimizer did not converge ("+s.Reason+"); the estimates are the last iterate.")
 	}

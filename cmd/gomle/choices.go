@@ -105,3 +105,42 @@ func (l level) Set(s string) error {
 	}
 	return nil
 }
+
+// resolveDevices reads -devices for a backend with n devices: "" (one device, the default), a
+// count N (devices 0 to N−1), "all", or a comma-separated list of device numbers ("0,2,3").
+// A count or list beyond the backend's devices is an error naming how many it has.
+func resolveDevices(s string, n int) ([]int, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return nil, nil
+	case s == "all":
+		s = strconv.Itoa(n)
+	}
+	if !strings.Contains(s, ",") {
+		count, err := strconv.Atoi(s)
+		if err != nil || count < 1 {
+			return nil, fmt.Errorf("-devices %q: want a count (4), all, or a list of device numbers (0,2,3)", s)
+		}
+		switch {
+		case count > n:
+			return nil, fmt.Errorf("-devices %d: the backend has %d device(s)", count, n)
+		case count == 1:
+			return nil, nil // the default device, unsharded
+		}
+		out := make([]int, count)
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		d, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("-devices %q: %q is not a device number", s, f)
+		}
+		out = append(out, d)
+	}
+	return out, nil // the engine checks them against the backend
+}

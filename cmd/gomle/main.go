@@ -161,6 +161,9 @@ type common struct {
 	maxIter                      int
 	gradTol, level               float64
 	verbose                      bool
+	devices                      string
+	// deviceList is devices resolved against the backend, set by fit before it estimates.
+	deviceList []int
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -174,6 +177,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
 	fs.BoolVar(&c.verbose, "v", false, "write each iteration's log-likelihood and largest gradient entry to standard error")
+	fs.StringVar(&c.devices, "devices", "", "shard the rows over several devices of the backend: a `count` (the first N), all, or a list such as 0,2,3 (default: one device)")
 }
 
 // parse parses flags and positional arguments in any order, and returns the positionals.
@@ -243,6 +247,9 @@ func (c *common) fit(ctx context.Context, stdout io.Writer, estimation func(back
 	}
 	b, _, err := backend.New() // its error names the configuration
 	if err != nil {
+		return err
+	}
+	if c.deviceList, err = resolveDevices(c.devices, b.NumDevices()); err != nil {
 		return err
 	}
 	rep, err := estimation(b, f)
@@ -358,6 +365,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return c.fit(ctx, stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
+		s.Settings.Devices = c.deviceList
 		rep, err := estimate.FitContext(ctx, b, f, s)
 		if err == nil && *predictions != "" {
 			err = writePredictions(*predictions, f, rep)
@@ -392,6 +400,7 @@ func runNLS(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	return c.fit(ctx, stdout, func(b backends.Backend, f *frame.Frame) (*estimate.Report, error) {
+		spec.Settings.Devices = c.deviceList
 		return estimate.NLSContext(ctx, b, f, spec)
 	})
 }

@@ -262,3 +262,33 @@ func TestPredictionsFlag(t *testing.T) {
 		t.Errorf("clogit -predictions: exit %d, %q", code, errs)
 	}
 }
+
+// TestDevicesFlag fits on three devices where the backend has them: the same table as on one,
+// and the report says where the rows went; a bad -devices is an error naming it.
+func TestDevicesFlag(t *testing.T) {
+	args := []string{"fit", "nbreg", "accident ~ yr_con + op_75_79", "-data", "../../data/ships.csv", "-exposure", "service", "-nomargins"}
+	if code, _, errs := gomle(append(args, "-devices", "two")...); code != 1 || !strings.Contains(errs, `-devices "two"`) {
+		t.Errorf("-devices two: exit %d, %q", code, errs)
+	}
+	if code, _, errs := gomle(append(args, "-devices", "99")...); code != 1 || !strings.Contains(errs, "device(s)") {
+		t.Errorf("-devices 99: exit %d, %q", code, errs)
+	}
+	code, one, errs := gomle(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(one, "backend xla") {
+		t.Skip("one device on this backend")
+	}
+	code, three, errs := gomle(append(args, "-devices", "3")...)
+	if code != 0 {
+		t.Fatalf("-devices 3: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(three, "rows sharded over devices [0 1 2]") {
+		t.Errorf("the report does not name the devices:\n%s", three)
+	}
+	table := func(s string) string { return s[strings.Index(s, "\n\n"):] } // below the header
+	if table(one) != table(three) {
+		t.Errorf("tables differ between one and three devices:\n%s\n%s", table(one), table(three))
+	}
+}
