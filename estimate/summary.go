@@ -56,8 +56,8 @@ type Summary struct {
 	// Converged whether that is convergence, Reason any detail, Backend the GoMLX backend.
 	Method, Status, Reason, Backend string
 	// Devices are the backend's devices the rows were sharded over; absent for one device.
-	Devices []int `json:",omitempty"`
-	Converged                       bool
+	Devices   []int `json:",omitempty"`
+	Converged bool
 	// Observations is N, what the rows stand for (Σw under frequency weights); Rows the data
 	// rows used; Dropped the rows left out for missing values; Parameters the number of
 	// estimated parameters (σ and cut points included); Iterations and Calls the optimizer's
