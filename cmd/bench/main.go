@@ -9,6 +9,7 @@
 //
 //	go run ./cmd/bench -reps 5 -json gomle.json -data /tmp/blogdata
 //	go run ./cmd/bench -k 400 -only w3 -json w3.json   (one workload: the K-sweep's scripts/bench/sweep.sh)
+//	go run ./cmd/bench -n 100000 -devices 1,2,4,8      (rows sharded over devices: scripts/bench/devices.sh)
 //
 // -data DIR also writes the data (x.f64, y.f64, start.f64: little-endian float64, row-major)
 // and meta.json for peers.py, so both sides fit the same numbers from the same start. Each
@@ -100,14 +101,25 @@ func main() {
 	chunkRows := flag.Int("chunk-rows", 0, "instead of W1-W3: stream the data in chunks of this many rows and time value+gradient, an L-BFGS fit and (with -hessian) the exact Hessian, with the peak memory")
 	hessian := flag.Bool("hessian", false, "with -chunk-rows, also time the exact Hessian")
 	only := flag.String("only", "", "comma-separated workloads to run, of w1, w2, w3 and value_grad (default all)")
+	devices := flag.String("devices", "", "instead of W1-W3: a list of device counts (1,2,4,8); time value+gradient, the exact Hessian and an L-BFGS fit with the rows sharded over the first d devices, for each d, against the default device (XLA CPU: that many virtual devices)")
+	hessianReps := flag.Int("hessian-reps", 0, "with -devices, timed repetitions of the exact Hessian (default -reps)")
 	flag.Parse()
 	want, err := workloads(*only)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if *chunkRows > 0 {
+	if *hessianReps <= 0 {
+		*hessianReps = *reps
+	}
+	switch {
+	case *devices != "":
+		var counts []int
+		if counts, err = parseDevices(*devices); err == nil {
+			err = runDevices(*n, *k, *seed, *reps, *hessianReps, counts, *jsonPath)
+		}
+	case *chunkRows > 0:
 		err = runChunked(*n, *k, *seed, *reps, *chunkRows, *hessian, *jsonPath)
-	} else {
+	default:
 		err = run(*n, *k, *seed, *reps, *sgdIters, *sgdPerCall, *batched, want, *dataDir, *jsonPath)
 	}
 	if err != nil {
