@@ -16,6 +16,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -52,20 +53,30 @@ func NormalLinear(n, k int, seed uint64) *Linear {
 
 // Rows draws n more rows of the design and the response from r: an intercept and K−1 standard
 // normal regressors per row, all rows of X first, then y = Xβ + σε. Data too large to draw at
-// once are drawn a chunk at a time with it.
+// once are drawn a chunk at a time with it, or with Fill.
 func (l *Linear) Rows(r *rand.Rand, n int) (*mat.Dense, []float64) {
 	x, y := mat.NewDense(n, l.K, nil), make([]float64, n)
-	for i := range n {
-		x.Set(i, 0, 1)
+	l.Fill(r, x.RawMatrix().Data, y)
+	return x, y
+}
+
+// Fill draws len(y) rows as Rows does, the same numbers in the same order, into memory the
+// caller owns: x holds the rows of the design one after another (len(y)·K values), y the
+// responses. Fill will panic if len(x) ≠ len(y)·K.
+func (l *Linear) Fill(r *rand.Rand, x, y []float64) {
+	if len(x) != len(y)*l.K {
+		panic(fmt.Sprintf("simdata: Fill: %d design values for %d rows of %d", len(x), len(y), l.K))
+	}
+	for i := range y {
+		row := x[i*l.K : (i+1)*l.K]
+		row[0] = 1
 		for j := 1; j < l.K; j++ {
-			x.Set(i, j, r.NormFloat64())
+			row[j] = r.NormFloat64()
 		}
 	}
-	beta := mat.NewVecDense(l.K, l.Beta)
-	for i := range n {
-		y[i] = mat.Dot(x.RowView(i), beta) + l.Sigma*r.NormFloat64()
+	for i := range y {
+		y[i] = floats.Dot(x[i*l.K:(i+1)*l.K], l.Beta) + l.Sigma*r.NormFloat64()
 	}
-	return x, y
 }
 
 // OLS is the closed-form least-squares fit, with the error variance on the maximum likelihood
