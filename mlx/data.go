@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -27,6 +29,14 @@ type Column struct {
 	Dims []int
 	// weights is set by Weights alone: the column holds observation weights of this kind.
 	weights WeightKind
+	// owned is set by NewColumn alone: the tensor whose memory Values is.
+	owned *ownedValues
+}
+
+// ownedValues is the tensor behind a NewColumn column, and whether a Dataset has taken it.
+type ownedValues struct {
+	tensor *tensors.Tensor
+	taken  atomic.Bool
 }
 
 // WeightsColumn is the name under which a Dataset holds its observation weights (see Weights).
@@ -90,13 +100,72 @@ func Matrix(name string, m mat.Matrix) Column {
 	return Column{Name: name, Values: values, Dims: []int{r, c}}
 }
 
+// NewColumn returns a column named name with the given dimensions (the first is the number of
+// observations) whose Values, all zero, are to be filled in place and then passed to
+// NewDataset, which takes them over without copying them. Built this way, the data exist once
+// in memory: never also in a Go slice that is copied into the Dataset. Build each chunk of data
+// larger than memory with it (see Chunks).
+//
+// With a backend b whose device shares host memory (XLA CPU, the pure-Go backend), the values
+// are allocated in b's memory of device 0, and every evaluation on b reads them where they are,
+// streamed chunks included: no chunk is copied to the backend, and no copy stays behind. Such a
+// column, and a Dataset built from it, can then be evaluated on b alone (another backend gets an
+// error). With a nil b, or a backend without shared memory (a GPU), the values are Go memory.
+//
+// Values stays valid while the column or the Dataset built from it is in use; it must not be
+// changed once NewDataset has taken it, and a column can be taken by one NewDataset call only.
+// NewColumn returns an error if there are no dimensions or one is not positive, or if b fails
+// to allocate the memory.
+func NewColumn(b backends.Backend, name string, dims ...int) (Column, error) {
+	if len(dims) == 0 || slices.Min(dims) < 1 {
+		return Column{}, fmt.Errorf("mlx: NewColumn %q: dimensions %v, want at least one, all positive", name, dims)
+	}
+	t := tensors.FromShape(shapes.Make(dtypes.Float64, dims...))
+	if b != nil && b.HasSharedBuffers() {
+		// The zeros are copied into memory the backend allocates, and the Go slice is dropped.
+		if err := t.MaterializeOnDevice(b, true, 0); err != nil {
+			return Column{}, fmt.Errorf("mlx: NewColumn %q: %w", name, err)
+		}
+	}
+	var values []float64
+	if err := t.MutableFlatData(func(flat any) { values = flat.([]float64) }); err != nil {
+		return Column{}, fmt.Errorf("mlx: NewColumn %q: %w", name, err)
+	}
+	return Column{Name: name, Values: values, Dims: slices.Clone(dims), owned: &ownedValues{tensor: t}}, nil
+}
+
+// tensor returns the column's values as a tensor of dimensions dims: the NewColumn tensor
+// itself, or else a new one holding a copy of Values. It returns an error if a NewColumn
+// column's Values or Dims were replaced, or another Dataset took it.
+func (c Column) tensor(dims []int) (*tensors.Tensor, error) {
+	if c.owned == nil {
+		return tensors.FromFlatDataAndDimensions(c.Values, dims...), nil
+	}
+	t := c.owned.tensor
+	same := false
+	if err := t.ConstFlatData(func(flat any) {
+		f := flat.([]float64)
+		same = len(f) == len(c.Values) && unsafe.SliceData(f) == unsafe.SliceData(c.Values)
+	}); err != nil {
+		return nil, fmt.Errorf("mlx: dataset column %q: %w", c.Name, err)
+	}
+	if !same || !slices.Equal(dims, t.Shape().Dimensions) {
+		return nil, fmt.Errorf("mlx: dataset column %q from NewColumn has new Values or Dims: fill its Values in place", c.Name)
+	}
+	if c.owned.taken.Load() {
+		return nil, fmt.Errorf("mlx: dataset column %q from NewColumn is already another Dataset's", c.Name)
+	}
+	return t, nil
+}
+
 // Dataset holds validated data inputs as tensors, ready to be fed to compiled programs.
 //
 // A Dataset is one or more chunks of rows (see Chunks). A one-chunk Dataset stays cached on the
 // backend between calls, so build it once and reuse it for every evaluation on the same data.
 // The chunks of a larger Dataset are streamed: each is sent to the backend, evaluated and
 // dropped from the backend again, and the log-likelihood, gradient and Hessian are exact sums
-// over the chunks. Memory then holds the data once, on the host, plus one chunk on the backend.
+// over the chunks. Memory then holds the data once, on the host, plus one chunk on the backend;
+// chunks built with NewColumn on the backend are read in place, without that chunk's copy.
 //
 // A Dataset may be evaluated from several goroutines at once (by one Evaluator or several).
 // Evaluations of a streamed Dataset take turns chunk by chunk, so that each chunk is on the
@@ -184,8 +253,17 @@ func NewDataset(columns ...Column) (*Dataset, error) {
 				}
 			}
 		}
-		ts[c.Name] = tensors.FromFlatDataAndDimensions(slices.Clone(c.Values), dims...)
+		t, err := c.tensor(dims) // Values copied, or a NewColumn's tensor taken over
+		if err != nil {
+			return nil, err
+		}
+		ts[c.Name] = t
 		ds.names = append(ds.names, c.Name)
+	}
+	for _, c := range columns {
+		if c.owned != nil && !c.owned.taken.CompareAndSwap(false, true) {
+			return nil, fmt.Errorf("mlx: dataset column %q from NewColumn is already another Dataset's", c.Name)
+		}
 	}
 	if ds.weights == Unweighted {
 		ds.sumWeights, ds.positive = float64(ds.n), ds.n
@@ -352,12 +430,23 @@ func (ds *Dataset) use(c int, b backends.Backend) (inputs []any, done func(), er
 	}
 	ch.mu.Lock()
 	if len(ds.chunks) > 1 {
-		return inputs, func() {
+		done = func() {
 			for _, t := range ch.tensors {
-				_ = t.InvalidateOnDevice() // the host copy stays; an error only means there was none
+				// Frees a copy made below; a no-op for values in the backend's memory (NewColumn).
+				_ = t.InvalidateOnDevice()
 			}
 			ch.mu.Unlock()
-		}, nil
+		}
+		for _, name := range ds.names {
+			// Not shared: given a Go slice, XLA CPU would copy it into memory of its own for good,
+			// and the slice would stay resident until collected, a second copy of the data. This
+			// copy is freed by done. Values already in the backend's memory stay where they are.
+			if err := ch.tensors[name].MaterializeOnDevice(b, false, 0); err != nil {
+				done()
+				return nil, nil, fmt.Errorf("column %q: %w", name, err)
+			}
+		}
+		return inputs, done, nil
 	}
 	defer ch.mu.Unlock()
 	if !ch.placed {

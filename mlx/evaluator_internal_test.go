@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gomle/gomle/internal/testbackend"
+	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
 // TestExplainMemory checks the advice added to an allocation failure. A real device running out
@@ -23,5 +26,50 @@ func TestExplainMemory(t *testing.T) {
 	other := errors.New("shape mismatch")
 	if got := explainMemory(other, ds); got != other {
 		t.Errorf("an unrelated error was rewritten: %v", got)
+	}
+}
+
+// TestStreamedChunksLeaveNoCopy checks where a streamed chunk's data are after an evaluation:
+// copied columns are back in Go memory alone (the backend's copy of each chunk is freed after
+// its run, so the data are not held twice), and NewColumn columns allocated on a backend with
+// shared memory are still there, read in place.
+func TestStreamedChunksLeaveNoCopy(t *testing.T) {
+	b := testbackend.Get(t)
+	model := &Model{Name: "sum", Blocks: []Block{{Name: "a", Size: 1}},
+		LogLikeObs: func(p Params, d Data) *graph.Node { return graph.Mul(d.Get("y"), p.Get("a")) }}
+	for _, owned := range []bool{false, true} {
+		var parts []*Dataset
+		for range 3 {
+			col := Vector("y", []float64{1, 2})
+			if owned {
+				var err error
+				if col, err = NewColumn(b, "y", 2); err != nil {
+					t.Fatal(err)
+				}
+				copy(col.Values, []float64{1, 2})
+			}
+			part, err := NewDataset(col)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, part)
+		}
+		ds, err := Chunks(parts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := NewEvaluator(b, model, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ll, err := ev.LogLike([]float64{2}); err != nil || ll != 18 { // 2·(1+2), three times
+			t.Fatalf("owned %v: log-likelihood %v, error %v", owned, ll, err)
+		}
+		for c, ch := range ds.chunks {
+			y := ch.tensors["y"]
+			if shared := owned && b.HasSharedBuffers(); y.IsShared() != shared || (!shared && (!y.IsLocal() || y.IsOnAnyDevice())) {
+				t.Errorf("owned %v: chunk %d: shared %v, local %v, on a device %v", owned, c, y.IsShared(), y.IsLocal(), y.IsOnAnyDevice())
+			}
+		}
 	}
 }
