@@ -165,11 +165,11 @@ type chunkedReport struct {
 
 // runChunked times evaluations over data streamed in chunks, for data larger than memory.
 func runChunked(n, k int, seed uint64, reps, rows int, hessian bool, jsonPath string) error {
-	prob, data, err := blog.GenerateChunked(n, k, seed, rows)
+	b, config, err := backend.New()
 	if err != nil {
 		return err
 	}
-	b, config, err := backend.New()
+	prob, data, err := blog.GenerateChunked(b, n, k, seed, rows) // in b's memory where it can be
 	if err != nil {
 		return err
 	}

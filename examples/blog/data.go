@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomle/gomle/internal/simdata"
 	"github.com/gomle/gomle/mlx"
+	"github.com/gomlx/gomlx/backends"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -28,10 +29,13 @@ func Generate(n, k int, seed uint64) (*Problem, error) {
 
 // GenerateChunked draws a blog-shaped problem of n rows straight into a chunked Dataset (see
 // mlx.Chunks) of chunks of at most rows rows, so that the data exist once, in the dataset: for
-// n = 10⁷ and k = 100 that is 8 GB, where Generate plus a Dataset would hold two copies.
+// n = 10⁷ and k = 100 that is 8 GB, where Generate plus a Dataset would hold two copies. Each
+// chunk's rows are drawn into its columns' memory (mlx.NewColumn), allocated on b when b shares
+// host memory (XLA CPU, the pure-Go backend), so that evaluations on b read them in place; the
+// Dataset can then be evaluated on b alone. A nil b allocates Go memory.
 // β and σ are Generate's for the same seed; the start values and the rows (one generator per
 // chunk) differ from Generate's. The returned Problem has no X and Y.
-func GenerateChunked(n, k int, seed uint64, rows int) (*Problem, *mlx.Dataset, error) {
+func GenerateChunked(b backends.Backend, n, k int, seed uint64, rows int) (*Problem, *mlx.Dataset, error) {
 	if rows < 1 {
 		return nil, nil, fmt.Errorf("blog: chunks of %d rows", rows)
 	}
@@ -45,8 +49,17 @@ func GenerateChunked(n, k int, seed uint64, rows int) (*Problem, *mlx.Dataset, e
 	p.N, p.X, p.Y = n, nil, nil
 	var parts []*mlx.Dataset
 	for c, lo := uint64(0), 0; lo < n; c, lo = c+1, lo+rows {
-		x, y := p.Rows(rand.New(rand.NewPCG(seed, c+1)), min(rows, n-lo))
-		part, err := mlx.NewDataset(mlx.Vector("y", y), mlx.Matrix("x", x))
+		m := min(rows, n-lo)
+		y, err := mlx.NewColumn(b, "y", m)
+		if err != nil {
+			return nil, nil, err
+		}
+		x, err := mlx.NewColumn(b, "x", m, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Fill(rand.New(rand.NewPCG(seed, c+1)), x.Values, y.Values)
+		part, err := mlx.NewDataset(y, x)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -11,7 +11,7 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestGenerateChunked(t *testing.T) {
-	p, ds, err := GenerateChunked(1000, 3, 2, 300)
+	p, ds, err := GenerateChunked(nil, 1000, 3, 2, 300)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestGenerateChunked(t *testing.T) {
 			t.Errorf("β[%d] differs from Generate's: %v %v", j, p.Beta[j], whole.Beta[j])
 		}
 	}
-	if _, _, err := GenerateChunked(1000, 3, 2, 0); err == nil {
+	if _, _, err := GenerateChunked(nil, 1000, 3, 2, 0); err == nil {
 		t.Error("chunks of 0 rows: no error")
 	}
 }
