@@ -3,6 +3,7 @@
 # the data streamed through the backend in chunks (mlx.Chunks). One process per N, so each peak
 # is its own. The exact Hessian is timed up to N = 1e6 (at 1e7 it is 100 chunks' worth).
 #   scripts/bench/scale.sh [DIR]     (default docs/bench); writes DIR/scale-*.json and DIR/scale.md
+#   SCALE_N="10000000" scripts/bench/scale.sh DIR   runs only the N listed (default 1e5, 1e6, 1e7)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${1:-docs/bench}
@@ -10,7 +11,7 @@ rows=${CHUNK_ROWS:-100000}
 mkdir -p "$dir"
 bin=$(mktemp -d)/bench
 go build -o "$bin" ./cmd/bench
-for n in 100000 1000000 10000000; do
+for n in ${SCALE_N:-100000 1000000 10000000}; do
   extra=(); [ "$n" -le 1000000 ] && extra=(-hessian)
   # A soft memory limit makes the collector return garbage sooner (10^7 rows: 18.4 GiB peak, 19.2 without).
   GOMEMLIMIT=${GOMEMLIMIT:-11GiB} "$bin" -n "$n" -k 100 -chunk-rows "$rows" -reps 3 "${extra[@]}" -json "$dir/scale-$n.json" > /dev/null
