@@ -290,6 +290,19 @@ func TestBadInputCatalogue(t *testing.T) {
 		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x"})
 		wantErr(t, err, "non-negative count", "data row 2", "-2")
 	})
+	t.Run("counts that are all zero", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 0, 0, 0}, []float64{1, 2, 3, 4, 5})
+		for _, model := range []string{"poisson", "nbreg"} {
+			_, err := estimate.Fit(b, f, estimate.Spec{Model: model, Formula: "y ~ x"})
+			wantErr(t, err, model, "0 in every row", "does not exist")
+		}
+	})
+	t.Run("tobit with every observation censored", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 0, 0, 0}, []float64{1, 2, 3, 4, 5})
+		zero := 0.0
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "tobit", Formula: "y ~ x", Options: likelihoods.Options{Lower: &zero}})
+		wantErr(t, err, "every observation is censored", "5 at the lower limit", "does not exist")
+	})
 	t.Run("non-positive exposure", func(t *testing.T) {
 		f := newFrame(t, []string{"y", "x", "e"}, []float64{1, 2, 3}, []float64{1, 2, 4}, []float64{1, 0, 2})
 		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x", Exposure: "e"})

@@ -3,6 +3,7 @@ package likelihoods
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -61,6 +62,10 @@ func buildCount(negbin bool) func(*Data, Options) (*Problem, error) {
 	return func(d *Data, _ Options) (*Problem, error) {
 		if err := checkValues(d, name, d.Response, d.Y, func(v float64) bool { return v >= 0 }, "a non-negative count"); err != nil {
 			return nil, err
+		}
+		if !slices.ContainsFunc(d.Y, func(y float64) bool { return y > 0 }) {
+			// ℓ rises without bound as the rate goes to 0 (the intercept to −∞): no estimate.
+			return nil, fmt.Errorf("likelihoods: %s: %s is 0 in every row used; the maximum likelihood estimate does not exist (the rate's estimate is 0, the intercept runs to −∞)", name, d.Response)
 		}
 		meanOffset, meanY := 0.0, 0.0
 		for i, y := range d.Y {

@@ -150,6 +150,11 @@ func buildTobit(d *Data, o Options) (*Problem, error) {
 			right++
 		}
 	}
+	if left+right == len(d.Y) {
+		// Only the censoring probabilities enter ℓ, which rises without bound as σ → 0 or the
+		// index runs to ±∞: no estimate.
+		return nil, fmt.Errorf("likelihoods: tobit: every observation is censored (%d at the lower limit, %d at the upper); the maximum likelihood estimate does not exist", left, right)
+	}
 	_, k := d.X.Dims()
 	p := matrixProblem(Tobit(k, lower, upper), mlx.Vector("y", d.Y), d, olsStart(d.X, d.Y))
 	var parts []string
