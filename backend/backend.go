@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/gomle/gomle/internal/guard"
 	"github.com/gomlx/go-xla/pkg/pjrt"
@@ -36,6 +37,12 @@ const PureGo = "go:dotgeneral_small,ops_sequential"
 //
 // It never downloads anything: go-xla's auto-installer is switched off, so a missing plugin is
 // an error (or, when GOMLX_BACKEND is unset, a fall back to pure Go), never a wait on the network.
+//
+// The backend of a configuration is made once per process: later calls return the same one,
+// so do not Finalize it. Each XLA backend is a PJRT client, and XLA's CUDA client takes about
+// 75% of the GPU's memory when it starts, so a second or third client in one process failed
+// with CUDA_ERROR_OUT_OF_MEMORY, which XLA turns into an abort (seen on an H200 running the
+// examples, each of which calls New).
 func New() (backends.Backend, string, error) {
 	xla.EnableAutoInstall(false)
 	config := os.Getenv(backends.ConfigEnvVar)
@@ -46,6 +53,11 @@ func New() (backends.Backend, string, error) {
 		}
 	}
 	config = sequential(config)
+	made.Lock()
+	defer made.Unlock()
+	if b, ok := made.backends[config]; ok {
+		return b, config, nil
+	}
 	var b backends.Backend
 	err := guard.Run(func() error {
 		var err error
@@ -55,8 +67,15 @@ func New() (backends.Backend, string, error) {
 	if err != nil {
 		return nil, config, fmt.Errorf("backend %q: %w", config, err)
 	}
+	made.backends[config] = b
 	return b, config, nil
 }
+
+// made holds the backends New has made, by configuration.
+var made = struct {
+	sync.Mutex
+	backends map[string]backends.Backend
+}{backends: map[string]backends.Backend{}}
 
 // sequential adds ops_sequential to a pure-Go configuration that names no ops_ mode (see
 // PureGo).

@@ -15,6 +15,11 @@ func TestNew(t *testing.T) {
 		t.Fatalf("GOMLX_BACKEND=go: %v, %q, %v", b, config, err)
 	}
 
+	// One backend per configuration and process: a GPU's PJRT client takes most of its memory.
+	if again, _, err := New(); err != nil || again != b {
+		t.Errorf("a second New with the same configuration made another backend (%v)", err)
+	}
+
 	t.Setenv(backends.ConfigEnvVar, "nosuch")
 	if _, _, err := New(); err == nil || !strings.Contains(err.Error(), `"nosuch"`) {
 		t.Errorf("unknown backend: error %v, want one naming it", err)
