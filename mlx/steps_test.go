@@ -2,6 +2,7 @@ package mlx_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/gomle/gomle/internal/testbackend"
@@ -25,9 +26,18 @@ func TestSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The test backends are CPU backends (pure Go or XLA CPU): one step per call by default.
-	if got := ev.StepsPerCall(); got != 1 {
+	// On CPU backends (pure Go, XLA CPU) the k-step program reproduces the one-step loop bit for
+	// bit, and one step per call is the default. On a GPU XLA fuses the unrolled program
+	// differently, so ℓ differs in its last bits and a stopping test set near rounding
+	// (adam/function's FunctionTol 1e-12) may fire one iteration apart (seen on an H200: 2169
+	// against 2170): there the runs must agree to 1e-9 and stop within one iteration.
+	gpu := b.Name() == "xla" && !strings.HasPrefix(b.DeviceDescription(0), "cpu")
+	if got := ev.StepsPerCall(); got != 1 && !gpu {
 		t.Errorf("StepsPerCall on %s = %d, want 1 on a CPU backend", b.Description(), got)
+	}
+	tol := 1e-12
+	if gpu {
+		tol = 1e-9
 	}
 	start := append(append([]float64(nil), p.Start[:p.K]...), 0) // log σ = 0
 	for _, tc := range []struct {
@@ -59,19 +69,20 @@ func TestSteps(t *testing.T) {
 			}
 			calls := ev.Calls() - before
 			t.Logf("%v after %d iterations: %d calls, %d with one step per call", res.Status, res.Iterations, calls, plainCalls)
-			if res.Status != tc.want || res.Status != plain.Status || res.Iterations != plain.Iterations {
+			apart := res.Iterations - plain.Iterations
+			if res.Status != tc.want || res.Status != plain.Status || apart != 0 && !(gpu && apart*apart == 1) {
 				t.Fatalf("%v after %d iterations, one step per call %v after %d; want %v", res.Status, res.Iterations, plain.Status, plain.Iterations, tc.want)
 			}
-			if res.FuncEvals != plain.FuncEvals || res.GradEvals != plain.GradEvals || len(res.History) != len(plain.History) {
+			if apart == 0 && (res.FuncEvals != plain.FuncEvals || res.GradEvals != plain.GradEvals || len(res.History) != len(plain.History)) {
 				t.Errorf("%d/%d evaluations and %d records, one step per call %d/%d and %d",
 					res.FuncEvals, res.GradEvals, len(res.History), plain.FuncEvals, plain.GradEvals, len(plain.History))
 			}
-			if d := maxRelDiff(res.X, plain.X, 1); d > 1e-12 {
+			if d := maxRelDiff(res.X, plain.X, 1); d > tol {
 				t.Errorf("estimates %v, one step per call %v (relative difference %.3g)", res.X, plain.X, d)
 			}
-			for i, it := range res.History {
+			for i, it := range res.History[:min(len(res.History), len(plain.History))] {
 				w := plain.History[i]
-				if it.Iter != w.Iter || it.Evaluations != w.Evaluations || maxRelDiff([]float64{it.LogLike, it.GradNorm}, []float64{w.LogLike, w.GradNorm}, 1) > 1e-12 {
+				if it.Iter != w.Iter || it.Evaluations != w.Evaluations || maxRelDiff([]float64{it.LogLike, it.GradNorm}, []float64{w.LogLike, w.GradNorm}, 1) > tol {
 					t.Fatalf("record %d: %+v, one step per call %+v", i, it, w)
 				}
 			}
