@@ -448,29 +448,9 @@ func (s *Summary) table() *stderr.Table {
 	} else {
 		t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", s.ModelName, s.Method, s.Backend, s.Observations)
 	}
-	t.Notes = []string{fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", s.LogLike, s.Status, s.Iterations, s.Covariance)}
-	switch s.weightKind() {
-	case mlx.Frequency:
-		t.Notes = append(t.Notes, fmt.Sprintf("Frequency weights: %d rows stand for N = %d observations.", s.Rows, s.Observations))
-	case mlx.Sampling:
-		t.Notes = append(t.Notes, fmt.Sprintf("Sampling weights summing to %.6g over N = %d rows: the log-likelihood is the weighted pseudo-log-likelihood.", s.SumWeights, s.Rows))
-	}
-	if s.Reason != "" && !s.Converged {
-		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+s.Reason+".")
-	}
-	for _, w := range s.Warnings {
-		t.Notes = append(t.Notes, "Warning: "+w)
-	}
-	if b := s.Bootstrap; b != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("Bootstrap: %d replicates (%d failed to converge and are left out), fitted together in %d batched Newton iterations; intervals above are normal-based.",
-			b.Reps, b.Failed, b.Iterations))
-		var pct []string
-		for i, l := range labels {
-			num := stderr.RowFormat(value[i])
-			pct = append(pct, fmt.Sprintf("%s [%s, %s]", l, num(b.Lower[i]), num(b.Upper[i])))
-		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Percentile %.3g%% intervals: %s.", 100*s.Level, strings.Join(pct, "; ")))
-	}
+	t.Notes = stderr.FitNotes(stderr.FitFacts{LogLike: s.LogLike, Status: s.Status, Converged: s.Converged, Reason: s.Reason,
+		Iterations: s.Iterations, Covariance: s.Covariance, Weights: s.weightKind(), Rows: s.Rows, Observations: s.Observations,
+		SumWeights: s.SumWeights, Warnings: s.Warnings, Bootstrap: s.Bootstrap, Labels: labels, Values: value, Level: s.Level})
 	t.Rows = omittedRows(t.Rows, len(t.Columns), s.Regressors, s.Omitted)
 	t.Notes = append(t.Notes, s.Notes...)
 	return t

@@ -213,32 +213,57 @@ func (e *Estimates) Table() *Table {
 	}
 	t := InferenceTable(head, e.Level, e.DF, e.Labels, e.Params, e.SE, e.Z, e.P, e.Lower, e.Upper)
 	t.Title = fmt.Sprintf("%s: maximum likelihood, %s (backend %s), N = %d", r.Model.Name, r.Method, r.Backend, r.Observations())
-	t.Notes = []string{
-		fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", r.LogLike, r.Status, r.Iterations, e.Kind),
-	}
-	switch r.Weights {
+	t.Notes = FitNotes(FitFacts{LogLike: r.LogLike, Status: r.Status.String(), Converged: r.Status.Converged(), Reason: r.Reason,
+		Iterations: r.Iterations, Covariance: e.Kind.String(), Weights: r.Weights, Rows: r.NumObs, Observations: r.Observations(),
+		SumWeights: r.SumWeights, Warnings: r.Warnings, Bootstrap: e.Bootstrap, Labels: e.Labels, Values: e.Params, Level: e.Level})
+	return t
+}
+
+// FitFacts are what the notes under a table of estimates say about the fit (FitNotes): from a
+// live fit (Estimates.Table) or from one read back from JSON (package estimate).
+type FitFacts struct {
+	LogLike                        float64
+	Status, Reason, Covariance     string
+	Converged                      bool
+	Iterations, Rows, Observations int
+	// Weights is the data's kind of weights and SumWeights their sum.
+	Weights    mlx.WeightKind
+	SumWeights float64
+	Warnings   []string
+	// Bootstrap, when not nil, adds its percentile intervals of the Values, labelled, at Level.
+	Bootstrap *BootstrapSummary
+	Labels    []string
+	Values    []float64
+	Level     float64
+}
+
+// FitNotes returns the notes printed under a table of estimates: the log-likelihood and the
+// optimizer's status, the weights, warnings, and the bootstrap's percentile intervals.
+func FitNotes(f FitFacts) []string {
+	notes := []string{fmt.Sprintf("Log-likelihood %.6f; %s after %d iterations; covariance %s.", f.LogLike, f.Status, f.Iterations, f.Covariance)}
+	switch f.Weights {
 	case mlx.Frequency:
-		t.Notes = append(t.Notes, fmt.Sprintf("Frequency weights: %d rows stand for N = %d observations.", r.NumObs, r.Observations()))
+		notes = append(notes, fmt.Sprintf("Frequency weights: %d rows stand for N = %d observations.", f.Rows, f.Observations))
 	case mlx.Sampling:
-		t.Notes = append(t.Notes, fmt.Sprintf("Sampling weights summing to %.6g over N = %d rows: the log-likelihood is the weighted pseudo-log-likelihood.", r.SumWeights, r.NumObs))
+		notes = append(notes, fmt.Sprintf("Sampling weights summing to %.6g over N = %d rows: the log-likelihood is the weighted pseudo-log-likelihood.", f.SumWeights, f.Rows))
 	}
-	if r.Reason != "" && !r.Status.Converged() {
-		t.Notes = append(t.Notes, "Warning: the optimizer did not converge: "+r.Reason+".")
+	if f.Reason != "" && !f.Converged {
+		notes = append(notes, "Warning: the optimizer did not converge: "+f.Reason+".")
 	}
-	for _, w := range r.Warnings {
-		t.Notes = append(t.Notes, "Warning: "+w)
+	for _, w := range f.Warnings {
+		notes = append(notes, "Warning: "+w)
 	}
-	if b := e.Bootstrap; b != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("Bootstrap: %d replicates (%d failed to converge and are left out), fitted together in %d batched Newton iterations; intervals above are normal-based.",
+	if b := f.Bootstrap; b != nil {
+		notes = append(notes, fmt.Sprintf("Bootstrap: %d replicates (%d failed to converge and are left out), fitted together in %d batched Newton iterations; intervals above are normal-based.",
 			b.Reps, b.Failed, b.Iterations))
 		var pct []string
-		for i, l := range e.Labels {
-			num := RowFormat(e.Params[i])
+		for i, l := range f.Labels {
+			num := RowFormat(f.Values[i])
 			pct = append(pct, fmt.Sprintf("%s [%s, %s]", l, num(b.Lower[i]), num(b.Upper[i])))
 		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Percentile %.3g%% intervals: %s.", 100*e.Level, strings.Join(pct, "; ")))
+		notes = append(notes, fmt.Sprintf("Percentile %.3g%% intervals: %s.", 100*f.Level, strings.Join(pct, "; ")))
 	}
-	return t
+	return notes
 }
 
 // InferenceTable lays out one row per label: the value, its standard error, z, p and the
