@@ -79,6 +79,8 @@ type Result struct {
 	// per-observation scores (see optim.Result). A value+gradient evaluation counts once in
 	// FuncEvals and once in GradEvals.
 	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
+	// Finishing counts the Newton steps that finished the optimizer's run (optim.Result).
+	Finishing int
 	// Calls counts the compiled programs run on the backend for the fit, the final Hessian
 	// included: one per chunk of every evaluation.
 	Calls int
@@ -187,6 +189,7 @@ func FitEvaluatorContext(ctx context.Context, ev *Evaluator, s *Settings, method
 		Status:        run.Status,
 		Reason:        run.Reason,
 		Iterations:    run.Iterations,
+		Finishing:     run.Finishing,
 		FuncEvals:     run.FuncEvals,
 		GradEvals:     run.GradEvals,
 		HessEvals:     run.HessEvals,

@@ -60,7 +60,10 @@ type Result struct {
 	// per-observation scores, the start included and the final Hessian (HessianTime) not. A
 	// value+gradient evaluation counts once in FuncEvals and once in GradEvals.
 	Iterations, FuncEvals, GradEvals, HessEvals, ScoreEvals int
-	// Runtime is the method's wall time; HessianTime is the time spent on the final exact
+	// Finishing counts the Newton steps that finished a run of a method other than Newton and
+	// TrustRegion (Settings.NoFinish); Iterations does not include them, History does.
+	Finishing int
+	// Runtime is the method's wall time, finishing steps included; HessianTime is the time spent on the final exact
 	// Hessian, which Runtime excludes, so that methods are timed without it.
 	Runtime, HessianTime time.Duration
 	// History has one record per iteration.
@@ -137,6 +140,12 @@ func MaximizeContext(ctx context.Context, obj Objective, x0 []float64, s *Settin
 	if len(out.X) != len(x0) || out.Status == NotTerminated {
 		return nil, fmt.Errorf("optim: method %s returned %d values with status %v, want %d values and a final status", method, len(out.X), out.Status, len(x0))
 	}
+	finishSteps := 0
+	if !p.settings.SkipHessian && !p.settings.NoFinish && finishes(method) && (out.Status.Converged() || out.Status == Failure) {
+		if out, finishSteps, err = finishRun(p, out); err != nil {
+			return nil, err
+		}
+	}
 	if p.nonFinite > 0 {
 		out.Reason = strings.TrimPrefix(fmt.Sprintf("%s; the log-likelihood or its gradient was not finite at %d trial point(s), which were rejected", out.Reason, p.nonFinite), "; ")
 	}
@@ -153,6 +162,7 @@ func MaximizeContext(ctx context.Context, obj Objective, x0 []float64, s *Settin
 		Status:     out.Status,
 		Reason:     out.Reason,
 		Iterations: out.Iterations,
+		Finishing:  finishSteps,
 		FuncEvals:  p.funcEvals,
 		GradEvals:  p.gradEvals,
 		HessEvals:  p.hessEvals,

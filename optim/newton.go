@@ -55,15 +55,6 @@ func (*Newton) String() string { return "Newton" }
 // armijo is the sufficient rise of Armijo's test, as a fraction of the predicted rise αgᵀd.
 const armijo = 1e-4
 
-// finishDecrement is the Newton decrement above which a converged Newton run takes another
-// full step: 10⁻²⁰ is a remaining step of 10⁻¹⁰ standard errors.
-const finishDecrement = 1e-20
-
-// finishSteps caps the steps taken after the gradient test holds. Where Newton converges
-// quadratically one or two suffice; near a nearly singular maximum, where it converges
-// linearly at first, a few more.
-const finishSteps = 10
-
 // Maximize runs Newton's method.
 func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 	ftol := orDefault(p.settings.FunctionTol, 1e-10)
@@ -94,22 +85,13 @@ func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		if gnorm := maxAbs(g); gnorm < gtol {
 			why := fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
 			// The finishing steps stop at a canceled context too: the gradient test holds already.
-			for finished := 0; posDef && dec > finishDecrement && finished < finishSteps && p.ctx.Err() == nil; finished++ {
-				uT := addScaled(u, 1, d)
-				llT, gT, hT, err := p.ValueGradHessian(uT)
-				if err != nil {
-					return Outcome{}, err
-				}
-				dT, decT, posDefT := newtonDirection(hT, gT)
-				if !(llT >= ll-noise) || maxAbs(gT) >= gtol || !posDefT || !(decT < dec/2) {
-					break // rounding has the last word, or the step no longer helps
-				}
-				u, ll, g, h, d, dec = uT, llT, gT, hT, dT, decT
-				out.Iterations++
-				p.Record(ll, g)
+			f, err := finishNewton(p, u, ll, g, h, func(g []float64) bool { return maxAbs(g) < gtol })
+			if err != nil {
+				return Outcome{}, err
 			}
-			if posDef {
-				why += fmt.Sprintf("; Newton decrement %.3g", dec)
+			u, out.Iterations = f.u, out.Iterations+f.steps
+			if f.posDef {
+				why += fmt.Sprintf("; Newton decrement %.3g", f.dec)
 			}
 			return done(GradientConverged, why)
 		}

@@ -45,6 +45,16 @@ type Settings struct {
 	// the Hessian, a run that ends in Failure is not tested for NewtonConverged.
 	SkipHessian bool
 
+	// NoFinish leaves the estimates where the method stopped. By default a run that converged,
+	// or failed on a line search, within a tenth of a standard error of a maximum (a Newton
+	// decrement gᵀ(−H)⁻¹g below 10⁻²) is finished with full Newton steps on the exact Hessian
+	// while they help, at most 10 (Result.Finishing counts them, History records them, and
+	// Result.Reason says how the decrement fell): a quasi-Newton method's gradient test leaves
+	// typically 4 to 8 correct digits, the finishing steps 11 (docs/ROBUSTNESS.md), at the cost
+	// of one Hessian per step. Newton and TrustRegion finish by themselves; SGD and Adam, whose
+	// loose tests are a choice of their user, are not finished. SkipHessian implies NoFinish.
+	NoFinish bool
+
 	// Recorder, if not nil, is called once per iteration with the iteration's record, for
 	// progress displays. It runs on the fitting goroutine: keep it fast.
 	Recorder func(Iteration)
