@@ -62,8 +62,7 @@ polish <- function(ll, gr, hs, p) {
   list(par = p, H = H, ll = ll(p), maxgrad = max(abs(g)), dec = dec, check = check)
 }
 
-emit <- function(name, labels, fit, transform = NULL) {
-  V <- solve(-fit$H)
+emit <- function(name, labels, fit, transform = NULL, V = solve(-fit$H)) {
   est <- fit$par
   se <- sqrt(diag(V))
   if (!is.null(transform)) {
@@ -78,7 +77,7 @@ emit <- function(name, labels, fit, transform = NULL) {
 }
 
 # --- binary ---
-binary <- function(name, y, X, link) {
+binary <- function(name, y, X, link, robust = FALSE) {
   ll <- function(b) {
     eta <- drop(X %*% b)
     sum(ifelse(y == 1, link$lp(eta), link$lp(-eta)))
@@ -93,7 +92,14 @@ binary <- function(name, y, X, link) {
     crossprod(X, X * ifelse(y == 1, link$d2lp(eta), link$d2lp(-eta)))
   }
   start <- coef(glm(y ~ X - 1, family = binomial(link$name)))
-  emit(name, colnames(X), polish(ll, gr, hs, start))
+  fit <- polish(ll, gr, hs, start)
+  if (!robust) return(emit(name, colnames(X), fit))
+  # Stata's vce(robust): n/(n-1) H^-1 (sum s s') H^-1, s the per-observation scores.
+  eta <- drop(X %*% fit$par)
+  S <- X * ifelse(y == 1, link$dlp(eta), -link$dlp(-eta))
+  Hi <- solve(-fit$H)
+  n <- length(y)
+  emit(name, colnames(X), fit, V = n / (n - 1) * Hi %*% crossprod(S) %*% Hi)
 }
 # log F(eta) and its first and second derivatives for logit and probit, without cancellation.
 logit <- list(name = "logit", lp = function(e) plogis(e, log.p = TRUE), dlp = function(e) plogis(-e),
@@ -105,6 +111,10 @@ probit <- list(name = "probit", lp = function(e) pnorm(e, log.p = TRUE), dlp = m
 Xs <- cbind(Intercept = 1, GPA = spector$GPA, TUCE = spector$TUCE, PSI = spector$PSI)
 binary("spector_logit", spector$GRADE, Xs, logit)
 binary("spector_probit", spector$GRADE, Xs, probit)
+# Robust SEs on the regressors rounded to float32, as Stata stored them (reference
+# spector_logit.json, bse_robust).
+f32 <- function(x) readBin(writeBin(x, raw(), size = 4), "double", size = 4, n = length(x))
+binary("spector_logit_robust_float32", spector$GRADE, apply(Xs, 2, f32), logit, robust = TRUE)
 
 # --- counts: Poisson and NB2 (alpha = exp(lnalpha), Var = mu + alpha mu^2) ---
 poisson_fit <- function(name, y, X, off = rep(0, length(y))) {
@@ -142,6 +152,7 @@ ships <- read_ships()
 Xships <- cbind(Intercept = 1, yr_con = ships$yr_con, op_75_79 = ships$op_75_79)
 poisson_fit("ships_poisson_exposure", ships$accident, Xships, log(ships$service))
 nb2_fit("ships_negbin2_exposure", ships$accident, Xships, log(ships$service))
+nb2_fit("ships_negbin2", ships$accident, Xships)
 
 hie <- c("lncoins", "idp", "lpi", "fmde", "physlm", "disea", "hlthg", "hlthf", "hlthp")
 Xhie <- cbind(Intercept = 1, as.matrix(randhie[, hie]))
