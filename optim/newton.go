@@ -36,7 +36,10 @@ import (
 // gradient test still holds there, ℓ does not fall beyond its rounding error and the decrement
 // at least halves (up to ten steps). Each such step about doubles the correct digits, so the
 // estimates are settled to about 10 standard-error digits, not merely below the gradient
-// threshold, for one or two more calls. It also stops,
+// threshold, for one or two more calls. It stops, converged (NewtonConverged), when the Newton
+// decrement is below NewtonDecrementTol although the gradient test does not hold, after the
+// same finishing steps: the gradient test is in the parameters' units, and a regressor of
+// order 10¹² keeps its gradient entry above any absolute threshold. It also stops,
 // converged, when ℓ has not risen by more than Settings.FunctionTol (default 1e-10) over
 // Settings.FunctionIterations iterations (default 20).
 //
@@ -94,6 +97,18 @@ func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 				why += fmt.Sprintf("; Newton decrement %.3g", f.dec)
 			}
 			return done(GradientConverged, why)
+		}
+		if posDef && dec < NewtonDecrementTol {
+			// The scale-free test: a parameter whose regressor is of order 1e12 has a gradient
+			// entry that no step can bring below the absolute threshold, while the decrement
+			// measures the remaining step in standard errors whatever the units.
+			f, err := finishNewton(p, u, ll, g, h, nil)
+			if err != nil {
+				return Outcome{}, err
+			}
+			u, out.Iterations = f.u, out.Iterations+f.steps
+			return done(NewtonConverged, fmt.Sprintf("Newton decrement %.3g < %.0e; max |gradient| %.3g (the gradient test asks < %.3g: badly scaled parameters)",
+				f.dec, NewtonDecrementTol, maxAbs(f.g), gtol))
 		}
 		if status, why := p.Limit(out.Iterations, 1000); status != NotTerminated {
 			return done(status, why)

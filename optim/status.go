@@ -18,10 +18,11 @@ const (
 	// (first-order methods: between two iterations; quasi-Newton and Newton:
 	// over Settings.FunctionIterations iterations, gonum's FunctionConverge).
 	FunctionConverged
-	// NewtonConverged: the method could not improve the log-likelihood (a failed line
-	// search), but the Newton decrement gᵀ(−H)⁻¹g at the last iterate, computed with the exact
-	// Hessian, is below NewtonDecrementTol: the maximum is reached within rounding, and the
-	// remaining Newton step is below 1e-6 standard errors in every direction.
+	// NewtonConverged: the Newton decrement gᵀ(−H)⁻¹g at the last iterate, computed with the
+	// exact Hessian, is below NewtonDecrementTol: the remaining Newton step is below 1e-6
+	// standard errors in every direction, whatever the parameters' units. Newton stops on this
+	// test when the gradient test cannot hold (badly scaled parameters), and Maximize reports
+	// it for a method that could not improve the log-likelihood (a failed line search) there.
 	NewtonConverged
 	// IterationLimit: Settings.MaxIterations was reached.
 	IterationLimit
