@@ -20,24 +20,23 @@ import (
 // Progress show their output. Outside a notebook they do nothing.
 func IsNotebook() bool { return gonbui.IsNotebook }
 
-// Display shows the figure in a GoNB notebook as one output that holds both an image/png
-// and an image/svg+xml rendering: the notebook front end shows one of them (JupyterLab
-// prefers the SVG), and exporters and viewers that lack SVG support fall back to the PNG,
-// drawn at DefaultDPI for sharpness. It then waits until GoNB has received the output
-// (gonbui.Sync), so that a display sent just before the cell's program exits is not lost.
+// Display shows the figure in a GoNB notebook as one image/png output, drawn at DefaultDPI
+// for sharpness, with the figure's title as its text/plain form for text exports. It then
+// waits until GoNB has received the output (gonbui.Sync), so that a display sent just before
+// the cell's program exits is not lost.
 //
-// GoNB's DisplaySvg is not used: it sends the SVG as text/html. Outside a notebook Display
-// does nothing, renders nothing and returns nil. In a notebook it returns an error if the
-// figure cannot be rendered or the connection to GoNB has failed.
+// PNG alone, not PNG and SVG: with both, nbconvert's HTML export picks the SVG, and the
+// nbconvert that scripts/install-notebooks.sh installs (Debian's 6.5) strips the SVG's
+// contents, so every figure of an exported page was an empty box; JupyterLab, too, preferred
+// the SVG. Figure.SVG still writes the vector form to a file. GoNB's DisplaySvg is not used
+// either: it sends the SVG as text/html. Outside a notebook Display does nothing, renders
+// nothing and returns nil. In a notebook it returns an error if the figure cannot be rendered
+// or the connection to GoNB has failed.
 func Display(f *Figure) error {
 	if !gonbui.IsNotebook {
 		return nil
 	}
 	png, err := f.PNG()
-	if err != nil {
-		return err
-	}
-	svg, err := f.SVG()
 	if err != nil {
 		return err
 	}
@@ -47,8 +46,8 @@ func Display(f *Figure) error {
 	// register the type too.
 	gonbui.SendData(&protocol.DisplayData{
 		Data: map[protocol.MIMEType]any{
-			protocol.MIMEImagePNG: png,
-			protocol.MIMEImageSVG: string(svg),
+			protocol.MIMEImagePNG:  png,
+			protocol.MIMETextPlain: f.Title,
 		},
 	})
 	gonbui.Sync()

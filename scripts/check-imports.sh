@@ -33,6 +33,10 @@ deny ./expr/exprgraph 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|fra
 deny ./frame 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|estimate|backend|expr/.*)$' "frame depends on expr only"
 deny ./estimate 'gomle/gomle/(plots|examples/.*|validation/.*)$' "estimate reports text, HTML and JSON; plotting is the caller's"
 deny ./backend 'gomle/gomle/(mlx|stderr|likelihoods|plots|examples/.*|expr(/.*)?|frame|estimate|validation/.*)$' "backend only chooses and creates a GoMLX backend"
+# nb stops notebook cells on errors (log.Fatal): a library must return them instead.
+for p in ./optim ./mlx ./stderr ./likelihoods ./expr/... ./frame ./estimate ./validation/... ./backend ./plots ./internal/...; do
+  deny "$p" 'gomle/gomle/nb$' "nb is the notebooks' helper package, which stops the program on errors"
+done
 # The parsers link no GoMLX package at all: reading a CSV file or a formula needs no graph engine.
 for p in ./frame ./expr; do
   deny "$p" '^github\.com/gomlx/' "the parsers work on the host; graph building lives in expr/exprgraph"

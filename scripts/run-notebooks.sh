@@ -4,7 +4,9 @@
 # Needs scripts/install-notebooks.sh to have run. Executed copies go to $NB_OUT (default
 # a temporary folder). nbconvert fails on compile errors and timeouts, but not on a cell that
 # panics at run time, so cmd/nbcheck then reads each executed notebook: errors, "exit
-# status N", the image types and the numbers its metadata (gomle.require, gomle.checks) asks for.
+# status N", the image types and the numbers its metadata (gomle.require, gomle.checks) asks for,
+# and renders each executed notebook to HTML (beside it, name.html) and checks that page: every
+# figure present and not blank, code highlighted as Go (cmd/nbcheck -html).
 # Exits non-zero, naming the notebook and cell, if any notebook fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,26 @@ for nb in "${notebooks[@]}"; do
     continue
   fi
   echo "   executed in $((SECONDS - start)) s"
-  "$out/nbcheck" "$out/$name" || failed=1
+  # nbclient replaces the notebook's language_info with the kernel's, whose pygments_lexer GoNB
+  # leaves empty (nbconvert then highlights Go as Python): put back the notebook's own.
+  /usr/bin/python3 - "$nb" "$out/$name" <<'PY'
+import json, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(src) as f:
+    info = json.load(f)["metadata"]["language_info"]
+with open(dst) as f:
+    nb = json.load(f)
+nb["metadata"]["language_info"] = info
+with open(dst, "w") as f:
+    json.dump(nb, f, indent=1, ensure_ascii=False)
+PY
+  if ! /usr/bin/jupyter nbconvert --to html "$out/$name" > "$out/$name.html.log" 2>&1; then
+    echo "FAIL $nb: the HTML export failed; its log:"
+    tail -20 "$out/$name.html.log"
+    failed=1
+    continue
+  fi
+  "$out/nbcheck" -html "$out/$name" || failed=1
 done
 if [ $failed -ne 0 ]; then
   echo "notebooks: FAILED (executed copies in $out)"

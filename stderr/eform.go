@@ -111,3 +111,13 @@ func (e *Estimates) Select(rows ...int) (*Estimates, error) {
 	}
 	return &out, nil
 }
+
+// Lookup returns the estimate and standard error of the parameter labelled label ("GPA",
+// "PID=2: age", "alpha"), and false if no parameter has that label.
+func (e *Estimates) Lookup(label string) (value, se float64, ok bool) {
+	i := slices.Index(e.Labels, label)
+	if i < 0 {
+		return 0, 0, false
+	}
+	return e.Params[i], e.SE[i], true
+}

@@ -36,7 +36,9 @@ func main() {
 	cfg.N, cfg.K, cfg.Seed = *flagN, *flagK, *flagSeed
 	cfg.Methods = strings.Split(*flagMethods, ",")
 	cfg.SGDRate, cfg.SGDTol, cfg.SGDMaxTime = *flagSGDRate, *flagSGDTol, *flagSGDTime
-	cfg.Log = os.Stderr
+	if !plots.IsNotebook() {
+		cfg.Log = os.Stderr // in a notebook the live progress displays say what runs
+	}
 	cfg.Progress = func(method string) (func(optim.Iteration), func()) {
 		p := plots.NewProgress(method)
 		return p.Record, p.Done

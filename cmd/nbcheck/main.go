@@ -2,19 +2,24 @@
 // cell that panics at run time does not fail nbconvert: its only trace is an "exit status N"
 // line in the cell's stderr stream.
 //
-//	go run ./cmd/nbcheck executed.ipynb [more.ipynb ...]
+//	go run ./cmd/nbcheck [-html] executed.ipynb [more.ipynb ...]
 //
 // For each notebook it fails on: a code cell that was not executed, an error output, a stderr
 // stream with a line "exit status N" or "panic: ...", a MIME type listed in the notebook's
 // metadata gomle.require that no output has, and a gomle.checks rule that the notebook's text
 // output breaks. A check is {"name", "pattern", "max", "min", "min_matches"}: every match of
 // the regular expression's last group, read as a number, must be at most max and, if min is
-// given, at least min, and there must be at least min_matches matches. It prints one line per problem, naming the cell, and exits 1
+// given, at least min, and there must be at least min_matches matches.
+//
+// With -html it also reads each notebook's HTML export (nbconvert --to html, the file beside it
+// with the extension .html) and fails on a figure missing from it or blank there, an empty SVG
+// and code not highlighted as Go. It prints one line per problem, naming the cell, and exits 1
 // if there is any.
 package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"html"
 	"os"
@@ -185,12 +190,14 @@ func firstMatch(re *regexp.Regexp, s string) string {
 }
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: nbcheck executed.ipynb ...")
+	checkHTML := flag.Bool("html", false, "also check each notebook's HTML export, the file beside it with the extension .html")
+	flag.Parse()
+	if flag.NArg() < 1 {
+		fmt.Fprintln(os.Stderr, "usage: nbcheck [-html] executed.ipynb ...")
 		os.Exit(2)
 	}
 	failed := false
-	for _, path := range os.Args[1:] {
+	for _, path := range flag.Args() {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -204,6 +211,14 @@ func main() {
 			continue
 		}
 		ps := problems(&nb)
+		if *checkHTML {
+			page, err := os.ReadFile(strings.TrimSuffix(path, ".ipynb") + ".html")
+			if err != nil {
+				ps = append(ps, err.Error())
+			} else {
+				ps = append(ps, htmlProblems(&nb, page)...)
+			}
+		}
 		for _, p := range ps {
 			fmt.Printf("%s: %s\n", path, p)
 		}
