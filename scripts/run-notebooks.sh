@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH)/bin:$(go env GOROOT)/bin:$PATH"
 export GOMLX_NO_AUTO_INSTALL=1
+# Interactive cells (widgets wait for a browser) take their non-interactive path.
+export GOMLE_HEADLESS=1
 out=${NB_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 notebooks=("$@")
