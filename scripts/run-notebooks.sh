@@ -16,6 +16,10 @@ export GOMLX_NO_AUTO_INSTALL=1
 export GOMLE_HEADLESS=1
 out=${NB_OUT:-$(mktemp -d)}
 mkdir -p "$out"
+# A fresh temporary folder for the kernels: GoNB's cache (blog-ols caches its report there) must
+# not hand a check the numbers of an earlier run.
+export TMPDIR="$out/tmp.$$"
+mkdir -p "$TMPDIR"
 notebooks=("$@")
 [ ${#notebooks[@]} -gt 0 ] || notebooks=(notebooks/*.ipynb)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/gomle/gomle/examples/blog"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/plots"
+	"github.com/janpfeifer/gonb/cache"
 )
 
 var (
@@ -43,9 +44,23 @@ func main() {
 		p := plots.NewProgress(method)
 		return p.Record, p.Done
 	}
-	rep, err := blog.Run(cfg)
-	if err != nil {
-		log.Fatal(err)
+	run := func() *blog.Report {
+		rep, err := blog.Run(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return rep
+	}
+	var rep *blog.Report
+	if plots.IsNotebook() {
+		// Re-running this cell reads the report back from GoNB's cache (a file in the temporary
+		// folder) instead of refitting; other flags or another backend make another key, and
+		// cache.ResetKey(key) forces a refit (after changing gomle itself, say).
+		key := fmt.Sprintf("blog-ols n=%d k=%d seed=%d methods=%s sgd=%g,%g,%v backend=%s",
+			cfg.N, cfg.K, cfg.Seed, *flagMethods, cfg.SGDRate, cfg.SGDTol, cfg.SGDMaxTime, os.Getenv("GOMLX_BACKEND"))
+		rep = cache.Cache(key, run)
+	} else {
+		rep = run()
 	}
 	for _, t := range rep.Tables(*flagRows) {
 		if !plots.IsNotebook() {

@@ -88,9 +88,11 @@ type MethodResult struct {
 	Reason      string    `json:"reason,omitempty"`
 	LogLike     float64   `json:"loglike"`
 
-	// Result and Errors are the fit and its standard errors, for plots.
-	Result *mlx.Result       `json:"-"`
-	Errors *stderr.Estimates `json:"-"`
+	// History, Lower and Upper are what the figures draw: the iteration record and the 95%
+	// intervals. They are plain values, like every field of a Report, so that a report can be
+	// saved and read back (a notebook caches it with GoNB's cache package, encoding/gob).
+	History      []optim.Iteration `json:"-"`
+	Lower, Upper []float64         `json:"-"`
 }
 
 // Report is everything Run found: the numbers of the blog's tables.
@@ -221,7 +223,7 @@ func Run(cfg Config) (*Report, error) {
 			SESeconds:  (res.HessianTime + time.Since(t)).Seconds(),
 			Iterations: res.Iterations, Evaluations: res.FuncEvals,
 			Status: res.Status.String(), Converged: res.Status.Converged(), Reason: res.Reason, LogLike: res.LogLike,
-			Result: res, Errors: est,
+			History: res.History, Lower: est.Lower, Upper: est.Upper,
 		}
 		for i, v := range res.Estimates {
 			d := v - rep.OLS.Estimates[i]

@@ -1,6 +1,8 @@
 package blog_test
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"log"
 	"math"
@@ -60,6 +62,33 @@ func TestRun(t *testing.T) {
 	for _, f := range figs {
 		if png, err := f.Figure.PNG(); err != nil || len(png) == 0 {
 			t.Errorf("figure %s: %d bytes of PNG, %v", f.Name, len(png), err)
+		}
+	}
+
+	// A report read back from encoding/gob (as GoNB's cache stores it) gives the same tables
+	// and figures.
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rep); err != nil {
+		t.Fatalf("gob: %v", err)
+	}
+	var back blog.Report
+	if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
+		t.Fatalf("gob: %v", err)
+	}
+	for i, tab := range back.Tables(5) {
+		if got, want := tab.String(), tables[i].String(); got != want {
+			t.Errorf("table %d read back:\n%s\nwant\n%s", i+1, got, want)
+		}
+	}
+	backFigs, err := back.Figures()
+	if err != nil || len(backFigs) != len(figs) {
+		t.Fatalf("figures read back: %d, %v", len(backFigs), err)
+	}
+	for i, f := range backFigs {
+		a, _ := f.Figure.PNG()
+		b, _ := figs[i].Figure.PNG()
+		if !bytes.Equal(a, b) {
+			t.Errorf("figure %s differs when read back", f.Name)
 		}
 	}
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomle/gomle/plots"
+	"github.com/gomle/gomle/stderr"
 )
 
 // NamedFigure is a figure with the file name (without extension) it is saved under.
@@ -20,8 +21,8 @@ func (r *Report) Figures() ([]NamedFigure, error) {
 	var sets []plots.NamedEstimates
 	var bars []plots.Bar
 	for _, m := range r.Methods {
-		runs = append(runs, plots.Run{Name: m.Name, History: m.Result.History})
-		sets = append(sets, plots.NamedEstimates{Name: m.Name, Estimates: m.Errors})
+		runs = append(runs, plots.Run{Name: m.Name, History: m.History})
+		sets = append(sets, plots.NamedEstimates{Name: m.Name, Estimates: &stderr.Estimates{Labels: r.Labels, Params: m.Estimates, Lower: m.Lower, Upper: m.Upper}})
 		bars = append(bars, plots.Bar{Label: m.Name + " (fit + std err)", Seconds: m.Seconds + m.SESeconds, Group: "gomle, this machine (" + r.Backend + ")"})
 		if b, ok := PublishedSeconds[m.Name]; ok {
 			bars = append(bars, plots.Bar{Label: b.Label, Seconds: b.Seconds, Group: "the blog (AMD GPU)"})
