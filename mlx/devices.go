@@ -25,7 +25,8 @@ import (
 type span struct{ lo, hi, padded int }
 
 // checkDevices validates a device list against the backend and returns it as DeviceNums; nil
-// for none (the default device, no sharding).
+// for none (the default device, no sharding). On a backend without SPMD (pure Go) a list of its
+// one device is that: a program written for "all devices" runs there unchanged.
 func checkDevices(b backends.Backend, devices []int) ([]backends.DeviceNum, error) {
 	if len(devices) == 0 {
 		return nil, nil
@@ -34,6 +35,9 @@ func checkDevices(b backends.Backend, devices []int) ([]backends.DeviceNum, erro
 		return nil, fmt.Errorf("the %s backend runs on one device, not %d; XLA backends (CPU, CUDA, ROCm) run on several", b.Name(), len(devices))
 	}
 	n := b.NumDevices()
+	if !supportsSPMD(b) && devices[0] >= 0 && devices[0] < n {
+		return nil, nil
+	}
 	out := make([]backends.DeviceNum, len(devices))
 	for i, d := range devices {
 		switch {

@@ -89,6 +89,16 @@ func TestDevices(t *testing.T) {
 		if _, err := mlx.NewEvaluatorOn(b, cases[0].model, ds, []int{0, 1}); err == nil || !strings.Contains(err.Error(), "device") {
 			t.Errorf("two devices on the %s backend with %d: error %v, want one about its devices", b.Name(), b.NumDevices(), err)
 		}
+		// "All the devices" of a one-device backend is its default device: a program written
+		// for several devices runs unchanged.
+		if b.NumDevices() == 1 {
+			ev, err := mlx.NewEvaluatorOn(b, cases[0].model, ds, []int{0})
+			if err != nil {
+				t.Errorf("device [0] on the %s backend: %v", b.Name(), err)
+			} else if _, err := ev.LogLike(cases[0].at); err != nil {
+				t.Errorf("device [0] on the %s backend: %v", b.Name(), err)
+			}
+		}
 		t.Skipf("the %s backend has %d device(s); the test needs 4 (XLA CPU's default)", b.Name(), b.NumDevices())
 	}
 	groups := make([]int, n)
