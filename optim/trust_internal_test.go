@@ -83,3 +83,25 @@ func TestDrifting(t *testing.T) {
 		}
 	}
 }
+
+// TestGradNorm checks the norm that judges steps where ℓ's change is rounding. With −H =
+// [[1, 0.999], [0.999, 1]] (correlation 0.999) and d = (1, 1), the gradient g = (1, 1) lies
+// along the stiff direction and h = (0.01, −0.01) along the soft one: ‖h‖ < ‖g‖, but in the
+// Newton norm h is the longer, hᵀ(−H)⁻¹h = 0.0002/0.001 = 0.2 against gᵀ(−H)⁻¹g = 2/1.999.
+// Where −H is indefinite the norm is ‖D⁻¹v‖.
+func TestGradNorm(t *testing.T) {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	h := mat.NewSymDense(2, []float64{-1, -0.999, -0.999, -1})
+	sp, _ := newTrustSubproblem(h, []float64{1, 1}, []float64{1, 1})
+	if ng, nh := sp.gradNorm([]float64{1, 1}), sp.gradNorm([]float64{0.01, -0.01}); !near(ng*ng, 2/1.999) || !near(nh*nh, 0.2) {
+		t.Errorf("Newton norms² %v and %v, want %v and 0.2", ng*ng, nh*nh, 2/1.999)
+	}
+	if _, dec, _ := sp.newton([]float64{1, 1}); !near(sp.gradNorm([]float64{1, 1}), math.Sqrt(dec)) {
+		t.Errorf("Newton norm of g %v, want √decrement %v", sp.gradNorm([]float64{1, 1}), math.Sqrt(dec))
+	}
+	h = mat.NewSymDense(2, []float64{1, 0, 0, -4})
+	sp, _ = newTrustSubproblem(h, []float64{1, 1}, []float64{1, 2})
+	if n := sp.gradNorm([]float64{3, 8}); !near(n, 5) {
+		t.Errorf("indefinite: norm %v, want ‖D⁻¹v‖ = ‖(3, 4)‖ = 5", n)
+	}
+}

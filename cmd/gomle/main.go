@@ -174,7 +174,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.Var(level{&c.level}, "level", "confidence `level` of the intervals, a percentage (90) or a fraction (0.9) (default 95)")
 	fs.StringVar(&c.json, "json", "", "write every number of the summary as JSON to `file` (- for standard output)")
 	fs.Var(&c.format, "format", "print the summary as text, html, md (Markdown) or latex (default text)")
-	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000)")
+	fs.IntVar(&c.maxIter, "maxiter", 0, "iteration limit (0: the optimizer's default, 1000; 5000 for nls with its default method)")
 	fs.Float64Var(&c.gradTol, "gtol", 0, "gradient tolerance on the log-likelihood per observation (0: default 1e-7)")
 	fs.BoolVar(&c.verbose, "v", false, "write each iteration's log-likelihood and largest gradient entry to standard error")
 	fs.StringVar(&c.devices, "devices", "", "shard the rows over several devices of the backend: a `count` (the first N), all, or a list such as 0,2,3 (default: one device)")
