@@ -224,7 +224,7 @@ func separatingDirection(z *mat.Dense, rows []int) []float64 {
 func nullSpace(x *mat.Dense) *mat.Dense {
 	n, k := x.Dims()
 	var svd mat.SVD
-	if !svd.Factorize(x, mat.SVDFull) {
+	if !svd.Factorize(x, mat.SVDFullV) {
 		return nil
 	}
 	s := svd.Values(nil)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomle/gomle/likelihoods"
 	"gonum.org/v1/gonum/mat"
@@ -136,4 +137,11 @@ func TestNBregOverdispersion(t *testing.T) {
 	if err := build(t, "nbreg", simulatedCounts(2, 400, negbin)); err != nil {
 		t.Errorf("NB2 counts with alpha = 0.5: %v", err)
 	}
+	// 20000 rows: the checks stay linear in n (the separation check takes only V of the SVD
+	// of the rows with y > 0; their full U would have 20000² entries, 3.2 GB, and take minutes).
+	start := time.Now()
+	if err := build(t, "nbreg", simulatedCounts(3, 20000, negbin)); err != nil {
+		t.Errorf("20000 NB2 counts: %v", err)
+	}
+	t.Logf("checks of 20000 rows: %v", time.Since(start))
 }
