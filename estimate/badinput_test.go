@@ -297,6 +297,46 @@ func TestBadInputCatalogue(t *testing.T) {
 			wantErr(t, err, model, "0 in every row", "does not exist")
 		}
 	})
+	t.Run("constant binary outcome", func(t *testing.T) {
+		f := newFrame(t, []string{"y", "x"}, []float64{1, 1, 1, 1}, []float64{1, 2, 3, 4})
+		for _, model := range []string{"logit", "probit"} {
+			_, err := estimate.Fit(b, f, estimate.Spec{Model: model, Formula: "y ~ x"})
+			wantErr(t, err, model, "y is 1 in every row used")
+		}
+	})
+	t.Run("counts separated by a dummy", func(t *testing.T) {
+		// y = 0 in every row with d = 1: d's coefficient runs to −∞ (Stata's poisson reports
+		// it near −18, "converged").
+		f := newFrame(t, []string{"y", "x", "d"}, []float64{0, 0, 2, 1, 3, 0, 4, 0},
+			[]float64{0.3, 1.2, 0.5, 0.8, 1.5, 0.9, 1.1, 0.4}, []float64{1, 1, 0, 0, 0, 0, 0, 1})
+		for _, model := range []string{"poisson", "nbreg"} {
+			_, err := estimate.Fit(b, f, estimate.Spec{Model: model, Formula: "y ~ x + d"})
+			wantErr(t, err, model+": d = 0 in every row with y > 0 and d = 1 in data rows 1, 2, 8 (where y = 0)", "does not exist")
+		}
+	})
+	t.Run("counts separated by a combination", func(t *testing.T) {
+		// Correia, Guimarães and Zylkin's example: no regressor alone separates, x2 − x1 does
+		// (0 where y > 0, positive in rows 1 and 5).
+		y := []float64{0, 0, 0, 0, 0, 2, 3, 5, 7, 10}
+		x1 := []float64{0, 0, 0, 0, 1, 21, 0, 0, 0, -18}
+		x2 := []float64{1, 0, 0, 0, 9, 21, 0, 0, 0, -18}
+		x3 := []float64{0, 0, 0, 0, 0, 21, 0, 0, 0, 0}
+		f := newFrame(t, []string{"y", "x1", "x2", "x3"}, y, x1, x2, x3)
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x1 + x2 + x3"})
+		wantErr(t, err, "the combination x2 − x1 of the regressors is 0 in every row with y > 0 and positive in data rows 1, 5", "does not exist")
+	})
+	t.Run("nbreg without overdispersion", func(t *testing.T) {
+		// Counts of variance below their mean: the NB2 estimate of alpha is 0, the boundary.
+		y := []float64{2, 2, 3, 2, 3, 2, 3, 3, 2, 3}
+		x := []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
+		f := newFrame(t, []string{"y", "x", "w"}, y, x, []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+		_, err := estimate.Fit(b, f, estimate.Spec{Model: "nbreg", Formula: "y ~ x"})
+		wantErr(t, err, "nbreg: y is not overdispersed", "estimate of alpha is 0", "Fit poisson instead")
+		// The Poisson fit of the same data is fine.
+		if _, err := estimate.Fit(b, f, estimate.Spec{Model: "poisson", Formula: "y ~ x"}); err != nil {
+			t.Errorf("poisson: %v", err)
+		}
+	})
 	t.Run("tobit with every observation censored", func(t *testing.T) {
 		f := newFrame(t, []string{"y", "x"}, []float64{0, 0, 0, 0, 0}, []float64{1, 2, 3, 4, 5})
 		zero := 0.0

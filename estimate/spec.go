@@ -220,14 +220,18 @@ func FitContext(ctx context.Context, b backends.Backend, f *frame.Frame, s Spec)
 	if err := fam.Check(in.data, s.Options); err != nil {
 		return nil, err
 	}
+	if s.Weights.Column != "" {
+		// Checked before Build, whose checks of existence (count models) sum with them.
+		if in.weights, err = s.Weights.column(d.Extra[s.Weights.Column], in.data.Rows); err != nil {
+			return nil, err
+		}
+		in.data.Weights = d.Extra[s.Weights.Column]
+	}
 	prob, err := fam.Build(in.data, s.Options)
 	if err != nil {
 		return nil, err
 	}
 	if s.Weights.Column != "" {
-		if in.weights, err = s.Weights.column(d.Extra[s.Weights.Column], in.data.Rows); err != nil {
-			return nil, err
-		}
 		if rows := len(prob.Columns[0].Values); prob.Columns[0].Dims != nil {
 			rows = prob.Columns[0].Dims[0]
 		} else if rows != len(d.Y) {

@@ -94,6 +94,10 @@ type Data struct {
 	// Failure is 1 for a failure and 0 for a right-censored duration (TakesFailure); nil
 	// means that every duration ends in a failure.
 	Failure []float64
+	// Weights are the observation weights, nil for none. The fit takes them from its own
+	// column; Build uses them only in checks that sum over rows (a row of weight 0 is left
+	// out of them).
+	Weights []float64
 	// Rows gives the data row number (1-based, as the user counts) of each entry, for
 	// messages; nil numbers them 1, 2, ….
 	Rows []int

@@ -52,7 +52,8 @@ var (
 	nbregFamily   = &Family{Name: "nbreg", Doc: "negative binomial NB2, Var[y] = μ + αμ²", Takes: TakesOffset, EForm: "IRR", Build: buildCount(true)}
 )
 
-// buildCount checks non-negative counts and starts at the constant-only fit, log ȳ − mean
+// buildCount checks non-negative counts, that the MLE exists (not all zero, no separation of
+// the zeros, checkCountSeparation; for NB2, overdispersion, checkOverdispersion) and starts at the constant-only fit, log ȳ − mean
 // offset, as Stata does (and α = 1 for NB2).
 func buildCount(negbin bool) func(*Data, Options) (*Problem, error) {
 	name := "poisson"
@@ -66,6 +67,14 @@ func buildCount(negbin bool) func(*Data, Options) (*Problem, error) {
 		if !slices.ContainsFunc(d.Y, func(y float64) bool { return y > 0 }) {
 			// ℓ rises without bound as the rate goes to 0 (the intercept to −∞): no estimate.
 			return nil, fmt.Errorf("likelihoods: %s: %s is 0 in every row used; the maximum likelihood estimate does not exist (the rate's estimate is 0, the intercept runs to −∞)", name, d.Response)
+		}
+		if err := checkCountSeparation(name, d); err != nil {
+			return nil, err
+		}
+		if negbin {
+			if err := checkOverdispersion(name, d); err != nil {
+				return nil, err
+			}
 		}
 		meanOffset, meanY := 0.0, 0.0
 		for i, y := range d.Y {

@@ -31,10 +31,31 @@ missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
+# Another apt or dpkg process (unattended-upgrades, a second install) holds the dpkg and apt
+# lists locks while it runs: wait for them, at most APT_LOCK_TIMEOUT seconds (default 600),
+# instead of failing at once with "Could not get lock /var/lib/dpkg/lock-frontend".
+# apt-get install waits by itself with DPkg::Lock::Timeout; apt-get update (apt 2.6) ignores
+# that option for /var/lib/apt/lists/lock, so it is retried every 5 s until the deadline.
+APT_LOCK_TIMEOUT=${APT_LOCK_TIMEOUT:-600}
+apt_wait=(-o "DPkg::Lock::Timeout=$APT_LOCK_TIMEOUT")
+apt_update() {
+  local deadline=$((SECONDS + APT_LOCK_TIMEOUT)) out said=""
+  while ! out=$($sudo apt-get "${apt_wait[@]}" update -qq 2>&1); do
+    if ! grep -q 'Could not get lock' <<<"$out" || ((SECONDS >= deadline)); then
+      printf '%s\n' "$out" >&2
+      return 1
+    fi
+    [[ -n $said ]] || log "waiting for another apt process: $(grep -m1 'Could not get lock' <<<"$out")"
+    said=1
+    sleep 5
+  done
+}
 if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  log "installing apt packages ${missing[*]}; if another apt or dpkg process holds the lock, this waits for it (at most ${APT_LOCK_TIMEOUT}s, APT_LOCK_TIMEOUT)"
+  apt_update || { log "apt-get update failed (a lock still held after ${APT_LOCK_TIMEOUT}s, or no network?)"; exit 1; }
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" ||
+    { log "apt-get install failed (the dpkg lock still held after ${APT_LOCK_TIMEOUT}s?)"; exit 1; }
   log "installed apt packages: ${missing[*]}"
 fi
 

@@ -125,6 +125,22 @@ func TestBadInput(t *testing.T) {
 	if err := os.WriteFile(text, []byte("y,x\n1,2\n0,abc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Outcomes without a maximum likelihood estimate (issue 14, item 4). zero.csv is the
+	// issue's: printf 'y,x\n0,1\n0,2\n0,3\n0,4\n0,5\n' > zero.csv.
+	zero := filepath.Join(dir, "zero.csv")
+	ones := filepath.Join(dir, "ones.csv")
+	separated := filepath.Join(dir, "separated.csv")
+	under := filepath.Join(dir, "under.csv")
+	for file, body := range map[string]string{
+		zero:      "y,x\n0,1\n0,2\n0,3\n0,4\n0,5\n",
+		ones:      "y,x\n1,1\n1,2\n1,3\n1,4\n",
+		separated: "y,x,d\n0,0.3,1\n0,1.2,1\n2,0.5,0\n1,0.8,0\n3,1.5,0\n0,0.9,0\n4,1.1,0\n0,0.4,1\n",
+		under:     "y,x\n2,0.1\n2,0.2\n3,0.3\n2,0.4\n3,0.5\n2,0.6\n3,0.7\n3,0.8\n2,0.9\n3,1.0\n",
+	} {
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -159,6 +175,11 @@ func TestBadInput(t *testing.T) {
 		{"fractional frequency weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "fw:GPA"}, 1, "frequency weight GPA is not an integer (2.66) in data row 1"},
 		{"OIM under sampling weights", []string{"fit", "logit", "GRADE ~ PSI", "-data", spector, "-weights", "pw:GPA", "-cov", "oim"}, 1, "need the robust or cluster covariance"},
 		{"unknown function", []string{"nls", "GRADE ~ b1*expp(GPA)", "-data", spector, "-start", "b1=1"}, 1, `unknown function "expp"`},
+		{"counts all zero", []string{"fit", "poisson", "y ~ x", "-data", zero}, 1, "poisson: y is 0 in every row used; the maximum likelihood estimate does not exist"},
+		{"tobit all censored", []string{"fit", "tobit", "y ~ x", "-data", zero, "-ll", "0"}, 1, "every observation is censored (5 at the lower limit, 0 at the upper); the maximum likelihood estimate does not exist"},
+		{"constant binary outcome", []string{"fit", "probit", "y ~ x", "-data", ones}, 1, "probit: y is 1 in every row used"},
+		{"counts separated by a dummy", []string{"fit", "poisson", "y ~ x + d", "-data", separated}, 1, "d = 0 in every row with y > 0 and d = 1 in data rows 1, 2, 8 (where y = 0), so the maximum likelihood estimate does not exist"},
+		{"nbreg without overdispersion", []string{"fit", "nbreg", "y ~ x", "-data", under}, 1, "y is not overdispersed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := gomle(tc.args...)

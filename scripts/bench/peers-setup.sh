@@ -15,7 +15,22 @@ for p in "${debs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+    # Wait for another apt or dpkg process's lock, at most APT_LOCK_TIMEOUT seconds, rather
+    # than fail at once with "Could not get lock /var/lib/dpkg/lock-frontend": install waits
+    # by itself (DPkg::Lock::Timeout); update ignores that option for the lists lock (apt
+    # 2.6), so it is retried every 5 s, as in scripts/install-notebooks.sh.
+    apt_timeout=${APT_LOCK_TIMEOUT:-600}
+    echo "peers-setup: installing ${missing[*]}; apt-get waits up to ${apt_timeout}s (APT_LOCK_TIMEOUT) if another apt or dpkg process holds the lock" >&2
+    apt_deadline=$((SECONDS + apt_timeout))
+    until apt_out=$(apt-get update -qq 2>&1); do
+      if ! grep -q 'Could not get lock' <<< "$apt_out" || ((SECONDS >= apt_deadline)); then
+        echo "$apt_out" >&2
+        echo "peers-setup: apt-get update failed" >&2
+        exit 1
+      fi
+      sleep 5
+    done
+    DEBIAN_FRONTEND=noninteractive apt-get -o "DPkg::Lock::Timeout=$apt_timeout" install -y -qq "${missing[@]}" > /dev/null
   else
     echo "peers-setup: install the Debian packages ${missing[*]} (sudo apt-get install ${missing[*]}), then rerun" >&2
     exit 1
