@@ -13,26 +13,34 @@ import (
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/mlx"
 	"github.com/gomle/gomle/stderr"
+	"github.com/gomlx/gomlx/backends/simplego"
 )
 
 // concurrentFits is the number of fits TestConcurrentFits runs at once (issue 14, item 6).
 const concurrentFits = 64
 
-// concurrentCapacity is the program cache's capacity while TestConcurrentFits's goroutines run:
-// fewer sets than the fits use (each specification needs two or more: the model, its null
-// model, and its marginal effects for some), so that sets are evicted while other goroutines
-// run them. Lower still would mean more evictions, but each set evicted and needed again is
-// compiled again, which takes XLA CPU about a second per set here.
+// concurrentCapacity is the program cache's capacity while TestConcurrentFits's goroutines run
+// on the pure-Go backend: fewer sets than the fits use (each specification needs two or more:
+// the model, its null model, its marginal effects for some), so that sets are evicted all the
+// time while other goroutines run them. On XLA, where compiling a set takes about a second
+// here, that would recompile sets all the time (5.5 minutes for the test, measured), so there
+// the cache keeps its capacity and evictionPulses empty it twice while the fits run instead.
 const concurrentCapacity = 4
+
+// evictionPulses are the times, from the start of the concurrent fits, at which
+// TestConcurrentFits sets the cache's capacity to 1 and back: every set is evicted, those that
+// evaluations are running included, and every Evaluator must find its sets again.
+var evictionPulses = []time.Duration{200 * time.Millisecond, 1500 * time.Millisecond}
 
 // TestConcurrentFits runs 64 formula fits from 64 goroutines on one backend and requires each
 // to equal the same fit run alone: estimates, SEs, log-likelihood, null log-likelihood and
 // iterations, bit for bit. The fits cycle through nine specifications over four datasets and
 // seven families, so that several goroutines share the compiled programs of one model while
 // others compile their own. During the concurrent phase the program cache holds only
-// concurrentCapacity sets (DefaultProgramCacheCapacity is 16): lookups keep evicting sets that
-// other goroutines may be running, the path most likely to go wrong (a program finalized while
-// an evaluation runs it, an evaluator left pointing at a forgotten set).
+// concurrentCapacity sets on the pure-Go backend, and on every backend evictionPulses empty it
+// while the fits run: sets are evicted while other goroutines run them, the path most likely to
+// go wrong (a program finalized while an evaluation runs it, an evaluator left pointing at a
+// forgotten set).
 //
 // Bit-for-bit equality is the right test on both CPU backends: a compiled program computes the
 // same floating-point operations in the same order on every run, whichever goroutine runs it
@@ -82,26 +90,50 @@ func TestConcurrentFits(t *testing.T) {
 	}
 	t.Logf("%d specifications fitted one after the other in %v", len(specs), time.Since(start))
 
-	// The concurrent phase, with a small cache so that evictions run alongside evaluations.
-	previous := mlx.SetProgramCacheCapacity(concurrentCapacity)
+	// The concurrent phase, with evictions alongside evaluations.
+	capacity := mlx.DefaultProgramCacheCapacity
+	if _, pureGo := b.(*simplego.Backend); pureGo {
+		capacity = concurrentCapacity
+	}
+	previous := mlx.SetProgramCacheCapacity(capacity)
 	defer mlx.SetProgramCacheCapacity(previous)
 	start = time.Now()
 	got := make([]*estimate.Report, n)
 	errs := make([]error, n)
 	var ready, wg sync.WaitGroup
 	ready.Add(1)
+	finished := make(chan struct{})
+	pulses := 0
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ready.Wait()
+		for _, at := range evictionPulses {
+			select {
+			case <-finished:
+				return
+			case <-time.After(at - time.Since(start)):
+			}
+			mlx.SetProgramCacheCapacity(1)
+			mlx.SetProgramCacheCapacity(capacity)
+			pulses++
+		}
+	}()
+	var fits sync.WaitGroup
 	for g := range n {
-		wg.Add(1)
+		fits.Add(1)
 		go func() {
-			defer wg.Done()
+			defer fits.Done()
 			ready.Wait() // start together, so that the fits overlap as much as possible
 			s := specs[g%len(specs)]
 			got[g], errs[g] = estimate.Fit(b, frames[s.data], s.spec)
 		}()
 	}
 	ready.Done()
+	fits.Wait()
+	close(finished)
 	wg.Wait()
-	t.Logf("%d fits from %d goroutines in %v", n, n, time.Since(start))
+	t.Logf("%d fits from %d goroutines in %v, cache capacity %d, emptied %d times", n, n, time.Since(start), capacity, pulses)
 
 	for g := range n {
 		s := specs[g%len(specs)]
