@@ -15,6 +15,7 @@ import (
 	"github.com/gomle/gomle/likelihoods"
 	"github.com/gomle/gomle/optim"
 	"github.com/gomle/gomle/stderr"
+	"github.com/gomle/gomle/validation/nist"
 )
 
 // precisionRef is one parameter of testdata/precision/precision.tsv: an estimate and its
@@ -58,19 +59,6 @@ func readPrecisionRefs(t *testing.T) map[string][]precisionRef {
 	}
 	return refs
 }
-
-// lre is the log relative error −log₁₀(|x − ref|/|ref|), the number of significant digits x
-// shares with ref, capped at precisionCap.
-func lre(x, ref float64) float64 {
-	if x == ref {
-		return precisionCap
-	}
-	return math.Max(0, math.Min(precisionCap, -math.Log10(math.Abs(x-ref)/math.Abs(ref))))
-}
-
-// precisionCap is the most digits a comparison with precision.tsv claims, as NIST certifies 11:
-// beyond that, the rounding of two different float64 computations of the same sums decides.
-const precisionCap = 11
 
 // precisionTarget is the digits every estimate and standard error must reach (issue 14).
 const precisionTarget = 8
@@ -165,13 +153,13 @@ func precisionLRE(t *testing.T, rep *estimate.Report, ref []precisionRef, requir
 	for i, l := range est.Labels {
 		index[l] = i
 	}
-	minEst, minSE = precisionCap, precisionCap
+	minEst, minSE = nist.CertifiedDigits, nist.CertifiedDigits
 	for _, r := range ref {
 		i, ok := index[r.label]
 		if !ok {
 			t.Fatalf("no parameter %q among %q", r.label, est.Labels)
 		}
-		le, ls := lre(est.Params[i], r.est), lre(est.SE[i], r.se)
+		le, ls := nist.LRE(est.Params[i], r.est), nist.LRE(est.SE[i], r.se)
 		minEst, minSE = math.Min(minEst, le), math.Min(minSE, ls)
 		if require && (le < precisionTarget || ls < precisionTarget) {
 			t.Errorf("%s: estimate %.12g (R %.12g, LRE %.1f), SE %.12g (R %.12g, LRE %.1f); want LRE ≥ %d",

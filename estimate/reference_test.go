@@ -13,6 +13,7 @@ import (
 	"github.com/gomle/gomle/internal/reftest"
 	"github.com/gomle/gomle/internal/testbackend"
 	"github.com/gomle/gomle/stderr"
+	"github.com/gomle/gomle/validation/nist"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -461,7 +462,7 @@ func (c *refCheck) digits(field string, got, want []float64) {
 	achieved, printed, short := 11.0, 11.0, false
 	why, loose := c.loose[field]
 	for i, w := range want {
-		l, p := lre(got[i], w), printedLRE(w)
+		l, p := nist.LRE(got[i], w), printedLRE(w)
 		achieved, printed = math.Min(achieved, l), math.Min(printed, p)
 		if l < math.Min(precisionTarget, p) {
 			short = true

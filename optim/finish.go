@@ -18,16 +18,14 @@ const finishSteps = 10
 
 // finished is where finishNewton stopped.
 type finished struct {
-	u       []float64
-	ll      float64
-	g       []float64
-	h       *mat.SymDense
-	d       []float64 // the Newton direction at u
-	dec     float64   // the Newton decrement at u
-	posDef  bool      // whether −H is positive definite at u
-	dec0    float64   // the Newton decrement at the first point
-	steps   int
-	stopped string // why no further step was taken, for the reason
+	u      []float64
+	ll     float64
+	g      []float64
+	d      []float64 // the Newton direction at u
+	dec    float64   // the Newton decrement at u
+	posDef bool      // whether −H is positive definite at u
+	dec0   float64   // the Newton decrement at the first point
+	steps  int
 }
 
 // finishNewton takes full Newton steps on the exact Hessian from u (where ℓ, its gradient g and
@@ -37,22 +35,14 @@ type finished struct {
 // once the decrement is below finishDecrement, after finishSteps steps, or when ctx is done.
 // Each step about doubles the correct digits near a maximum, so a point where a quasi-Newton
 // method's test stopped it (typically 5 to 8 digits) is settled to the rounding level of ℓ's
-// gradient in one to three steps; a point that is no maximum, or not near one, takes no step.
-// It records every step taken.
-func finishNewton(p *Problem, u []float64, ll float64, g []float64, h *mat.SymDense, keep func(g []float64) bool) (finished, error) {
-	f := finished{u: u, ll: ll, g: g, h: h}
+// gradient in one to three steps; a point that is no maximum, or whose decrement is not below
+// near, takes no step. It records every step taken.
+func finishNewton(p *Problem, u []float64, ll float64, g []float64, h *mat.SymDense, near float64, keep func(g []float64) bool) (finished, error) {
+	f := finished{u: u, ll: ll, g: g}
 	f.d, f.dec, f.posDef = newtonDirection(h, g)
 	f.dec0 = f.dec
 	for f.steps < finishSteps {
-		switch {
-		case f.d == nil || !f.posDef:
-			f.stopped = "−H is not positive definite"
-			return f, nil
-		case f.dec <= finishDecrement:
-			f.stopped = "the decrement is at rounding level"
-			return f, nil
-		case p.ctx.Err() != nil:
-			f.stopped = "the context is done"
+		if f.d == nil || !f.posDef || !(f.dec0 < near) || f.dec <= finishDecrement || p.ctx.Err() != nil {
 			return f, nil
 		}
 		uT := addScaled(f.u, 1, f.d)
@@ -63,14 +53,12 @@ func finishNewton(p *Problem, u []float64, ll float64, g []float64, h *mat.SymDe
 		dT, decT, posDefT := newtonDirection(hT, gT)
 		noise := noiseFactor * machineEpsilon * math.Max(math.Abs(f.ll), 1)
 		if !(llT >= f.ll-noise) || !posDefT || !(decT < f.dec/2) || (keep != nil && !keep(gT)) {
-			f.stopped = "rounding has the last word"
 			return f, nil
 		}
-		f.u, f.ll, f.g, f.h, f.d, f.dec, f.posDef = uT, llT, gT, hT, dT, decT, posDefT
+		f.u, f.ll, f.g, f.d, f.dec, f.posDef = uT, llT, gT, dT, decT, posDefT
 		f.steps++
 		p.Record(f.ll, f.g)
 	}
-	f.stopped = fmt.Sprintf("%d steps taken", finishSteps)
 	return f, nil
 }
 
@@ -100,10 +88,7 @@ func finishRun(p *Problem, out Outcome) (Outcome, int, error) {
 	if err != nil {
 		return out, 0, err
 	}
-	if _, dec, posDef := newtonDirection(h, g); !posDef || !(dec < finishNear) {
-		return out, 0, nil
-	}
-	f, err := finishNewton(p, out.X, ll, g, h, nil)
+	f, err := finishNewton(p, out.X, ll, g, h, finishNear, nil)
 	if err != nil || f.steps == 0 {
 		return out, 0, err
 	}

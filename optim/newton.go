@@ -88,7 +88,7 @@ func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 		if gnorm := maxAbs(g); gnorm < gtol {
 			why := fmt.Sprintf("max |gradient| %.3g < %.3g (n × GradientTol)", gnorm, gtol)
 			// The finishing steps stop at a canceled context too: the gradient test holds already.
-			f, err := finishNewton(p, u, ll, g, h, func(g []float64) bool { return maxAbs(g) < gtol })
+			f, err := finishNewton(p, u, ll, g, h, math.Inf(1), func(g []float64) bool { return maxAbs(g) < gtol })
 			if err != nil {
 				return Outcome{}, err
 			}
@@ -102,7 +102,7 @@ func (m *Newton) Maximize(p *Problem, u0 []float64) (Outcome, error) {
 			// The scale-free test: a parameter whose regressor is of order 1e12 has a gradient
 			// entry that no step can bring below the absolute threshold, while the decrement
 			// measures the remaining step in standard errors whatever the units.
-			f, err := finishNewton(p, u, ll, g, h, nil)
+			f, err := finishNewton(p, u, ll, g, h, math.Inf(1), nil)
 			if err != nil {
 				return Outcome{}, err
 			}
