@@ -64,6 +64,9 @@ type Summary struct {
 	// iterations and backend program runs; Seconds its wall time in seconds.
 	Observations, Rows, Dropped, Parameters, Iterations, Calls int
 	Seconds                                                    float64
+	// Finishing counts the Newton steps that finished a quasi-Newton or BHHH run
+	// (optim.Settings.NoFinish); absent for none.
+	Finishing int `json:",omitempty"`
 	// LogLike is the log-likelihood at the estimates (natural log; the pseudo-log-likelihood
 	// under sampling weights). AIC = −2ℓ + 2p and BIC = −2ℓ + p·ln N.
 	LogLike, AIC, BIC float64
@@ -257,7 +260,7 @@ func (r *Report) Summary() *Summary {
 		Model: r.Spec.Model, ModelName: res.Model.Name, Formula: r.Formula, Covariance: e.Kind.String(),
 		Method: res.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Reason: res.Reason, Backend: res.Backend, Devices: res.Devices,
 		Observations: res.Observations(), Rows: res.NumObs, Dropped: r.Design.Dropped, Parameters: len(res.Estimates),
-		Iterations: res.Iterations, Calls: res.Calls, Seconds: res.Runtime.Seconds(),
+		Iterations: res.Iterations, Finishing: res.Finishing, Calls: res.Calls, Seconds: res.Runtime.Seconds(),
 		LogLike: res.LogLike, AIC: r.AIC, BIC: r.BIC, Level: e.Level, DF: e.DF, EForm: e.EForm,
 		Coefficients: coefs(e), Cov: matrixOf(e.Cov), Regressors: r.Design.Names, Omitted: r.Omitted, OLS: r.OLS,
 		Notes: r.Notes, Warnings: res.Warnings, Bootstrap: e.Bootstrap,
@@ -426,8 +429,12 @@ func (s *Summary) header() []string {
 	if len(s.Devices) > 1 {
 		backend += fmt.Sprintf(", rows sharded over devices %v", s.Devices)
 	}
-	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations (%.3g s, %d backend calls); backend %s.",
-		s.Method, s.Status, s.Iterations, s.Seconds, s.Calls, backend))
+	finishing := ""
+	if s.Finishing > 0 {
+		finishing = fmt.Sprintf(" and %d finishing Newton step(s)", s.Finishing)
+	}
+	lines = append(lines, fmt.Sprintf("Optimizer: %s, %s after %d iterations%s (%.3g s, %d backend calls); backend %s.",
+		s.Method, s.Status, s.Iterations, finishing, s.Seconds, s.Calls, backend))
 	if !s.Converged {
 		lines = append(lines, "WARNING: the optimizer did not converge ("+s.Reason+"); the estimates are the last iterate.")
 	}
